@@ -15,7 +15,7 @@ The tree::
     │   ├── ConflictError             409 (conflict)
     │   ├── UnprocessableEntityError  422 (validation_error)
     │   ├── RateLimitError            429 (rate_limit_exceeded, batch_limit_exceeded)
-    │   └── InternalServerError       5xx (upstream_error, provider_job_failed, all_models_failed, ...)
+    │   └── InternalServerError       5xx (upstream_error, provider_job_failed, ...)
     ├── APIConnectionError            the request never got an answer (DNS, refused, reset)
     │   └── APITimeoutError           ... because a timeout ran out
     ├── StreamError                   an SSE stream went wrong after it started
@@ -61,7 +61,7 @@ class MeshAPIError(Exception):
 
     Attributes:
         status: the HTTP status, or ``None`` when no response arrived.
-        error_code: the stable code to branch on (``"rate_limit_exceeded"``, ``"stream_interrupted"``...).
+        error_code: the stable code to branch on (``"rate_limit_exceeded"``...).
         request_id: the gateway's ``req_...`` id, when known.
         details: validation items (``[{"loc", "msg", "type"}]``) or per-model failures.
         provider_error: the upstream provider's own error object, when the gateway passed it on.
@@ -198,7 +198,7 @@ class StreamError(MeshAPIError):
 
 
 class StreamInterruptedError(StreamError):
-    """The stream ended before ``[DONE]``: data was lost (``error_code == "stream_interrupted"``)."""
+    """The stream ended before ``[DONE]``: data was lost (``stream_interrupted``)."""
 
 
 class InvalidResponseError(MeshAPIError):
@@ -365,7 +365,11 @@ def error_from_payload(
             status = _CODE_STATUS.get(code)
     if code is None:
         if status is not None:
-            code = "validation_error" if (status == 422 or details) else default_code_for_status(status)
+            code = (
+                "validation_error"
+                if (status == 422 or details)
+                else default_code_for_status(status)
+            )
         else:
             code = "unknown_error"
     if message is None:

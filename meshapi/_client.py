@@ -1,0 +1,197 @@
+"""``MeshAPI`` and ``AsyncMeshAPI``: options (arguments, then environment), resources, closing."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Mapping, Optional, Type
+
+import httpx
+
+from ._http import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    AsyncHttpClient,
+    SyncHttpClient,
+)
+from ._request import TimeoutTypes
+from .resources.batches import AsyncBatchesResource, BatchesResource
+from .resources.chat import AsyncChatResource, ChatResource
+from .resources.compare import AsyncCompareResource, CompareResource
+from .resources.embeddings import AsyncEmbeddingsResource, EmbeddingsResource
+from .resources.images import AsyncImagesResource, ImagesResource
+from .resources.models import AsyncModelsResource, ModelsResource
+from .resources.rag import AsyncRagResource, RagResource
+from .resources.responses import AsyncResponsesResource, ResponsesResource
+from .resources.templates import AsyncTemplatesResource, TemplatesResource
+
+if TYPE_CHECKING:
+    from .resources.realtime import AsyncRealtimeResource, RealtimeResource
+
+__all__ = ["AsyncMeshAPI", "MeshAPI"]
+
+
+class MeshAPI:
+    """The synchronous client.
+
+    >>> client = MeshAPI(base_url="https://api.meshapi.ai", token="rsk_...")
+
+    Args:
+        base_url: the gateway; defaults to ``$MESHAPI_BASE_URL``, then ``https://api.meshapi.ai``.
+        token: the API key (``rsk_...``); defaults to ``$MESHAPI_TOKEN``, then ``$MESHAPI_API_KEY``.
+        timeout: seconds (a float) or an ``httpx.Timeout``; default 60 s (10 s to connect).
+        max_retries: retries of 429/502/503/504 and connection failures (default 3).
+        max_retry_wait: the longest server-requested wait that is slept (default 60 s); a 429
+            asking for longer raises at once with ``retry_after_seconds`` set.
+        default_headers: headers sent on every request.
+        httpx_client: your own ``httpx.Client`` (proxies, certificates...); it is not closed by
+            :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        default_headers: Optional[Mapping[str, str]] = None,
+        httpx_client: Optional[httpx.Client] = None,
+    ) -> None:
+        if httpx_client is not None and not isinstance(httpx_client, httpx.Client):
+            raise TypeError(
+                f"httpx_client must be an httpx.Client, got {type(httpx_client).__name__}"
+                " (use AsyncMeshAPI(async_httpx_client=...) for an httpx.AsyncClient)"
+            )
+        self._http = SyncHttpClient(
+            base_url=base_url,
+            token=token,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            default_headers=default_headers,
+            httpx_client=httpx_client,
+        )
+        self.chat = ChatResource(self._http)
+        self.responses = ResponsesResource(self._http)
+        self.embeddings = EmbeddingsResource(self._http)
+        self.compare = CompareResource(self._http)
+        self.batches = BatchesResource(self._http)
+        self.rag = RagResource(self._http)
+        self.models = ModelsResource(self._http)
+        self.templates = TemplatesResource(self._http)
+        self.images = ImagesResource(self._http)
+        self._realtime: Optional[RealtimeResource] = None
+
+    @property
+    def realtime(self) -> RealtimeResource:
+        """Realtime (WebSocket) sessions; needs the ``realtime`` extra (``websockets``)."""
+        if self._realtime is None:
+            from .resources.realtime import RealtimeResource
+
+            self._realtime = RealtimeResource(self._http)
+        return self._realtime
+
+    @property
+    def base_url(self) -> str:
+        return self._http.base_url
+
+    def close(self) -> None:
+        """Release the connection pool (not a caller-supplied ``httpx_client``)."""
+        self._http.close()
+
+    def __enter__(self) -> MeshAPI:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"MeshAPI(base_url={self._http.base_url!r})"
+
+
+class AsyncMeshAPI:
+    """The asynchronous client: the same resources, with ``await``.
+
+    >>> async with AsyncMeshAPI(base_url="https://api.meshapi.ai", token="rsk_...") as client:
+    ...     reply = await client.chat.completions.create(params)
+
+    Takes the same arguments as :class:`MeshAPI`, with ``async_httpx_client`` (an
+    ``httpx.AsyncClient``) in place of ``httpx_client``.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        default_headers: Optional[Mapping[str, str]] = None,
+        async_httpx_client: Optional[httpx.AsyncClient] = None,
+    ) -> None:
+        if async_httpx_client is not None and not isinstance(async_httpx_client, httpx.AsyncClient):
+            raise TypeError(
+                "async_httpx_client must be an httpx.AsyncClient, got "
+                f"{type(async_httpx_client).__name__}"
+            )
+        self._http = AsyncHttpClient(
+            base_url=base_url,
+            token=token,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            default_headers=default_headers,
+            httpx_client=async_httpx_client,
+        )
+        self.chat = AsyncChatResource(self._http)
+        self.responses = AsyncResponsesResource(self._http)
+        self.embeddings = AsyncEmbeddingsResource(self._http)
+        self.compare = AsyncCompareResource(self._http)
+        self.batches = AsyncBatchesResource(self._http)
+        self.rag = AsyncRagResource(self._http)
+        self.models = AsyncModelsResource(self._http)
+        self.templates = AsyncTemplatesResource(self._http)
+        self.images = AsyncImagesResource(self._http)
+        self._realtime: Optional[AsyncRealtimeResource] = None
+
+    @property
+    def realtime(self) -> AsyncRealtimeResource:
+        """Realtime (WebSocket) sessions; needs the ``realtime`` extra (``websockets``)."""
+        if self._realtime is None:
+            from .resources.realtime import AsyncRealtimeResource
+
+            self._realtime = AsyncRealtimeResource(self._http)
+        return self._realtime
+
+    @property
+    def base_url(self) -> str:
+        return self._http.base_url
+
+    async def close(self) -> None:
+        """Release the connection pool (not a caller-supplied ``async_httpx_client``)."""
+        await self._http.close()
+
+    async def aclose(self) -> None:
+        """Alias of :meth:`close`."""
+        await self._http.close()
+
+    async def __aenter__(self) -> AsyncMeshAPI:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"AsyncMeshAPI(base_url={self._http.base_url!r})"

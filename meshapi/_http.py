@@ -1,0 +1,430 @@
+"""The only loops that send, wait and retry: ``SyncHttpClient`` and ``AsyncHttpClient``.
+
+Everything they decide is decided elsewhere, without I/O: what to send (``_request``), whether and
+how long to wait (``_retry``), which error a failure is (``_errors``). ``BaseHttpClient`` holds the
+configuration and builds requests; the two subclasses only move bytes and sleep, so the sync and
+async paths cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
+
+import httpx
+
+from ._errors import APIConnectionError, APITimeoutError, MeshAPIError, error_from_response
+from ._request import (
+    ModelParser,
+    RequestOptions,
+    TimeoutTypes,
+    encode_json,
+    new_idempotency_key,
+    new_request_id,
+)
+from ._retry import RetryDecision, decide_after_exception, decide_after_status, retry_after_from
+from ._version import __version__
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncHttpClient", "BaseHttpClient", "SyncHttpClient"]
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.meshapi.ai"
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_MAX_RETRIES = 3
+DEFAULT_MAX_RETRY_WAIT = 60.0
+# Enough keep-alive connections for a busy async server, so that concurrency does not churn them.
+DEFAULT_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
+
+
+def _resolve_token(token: Optional[str]) -> str:
+    if token is None:
+        token = os.environ.get("MESHAPI_TOKEN") or os.environ.get("MESHAPI_API_KEY")
+    if not token:
+        raise MeshAPIError(
+            "no API key: pass token='rsk_...' to MeshAPI(...) or set the MESHAPI_TOKEN "
+            "(or MESHAPI_API_KEY) environment variable",
+            error_code="missing_api_key",
+        )
+    if not isinstance(token, str):
+        raise TypeError(f"token must be a str, got {type(token).__name__}")
+    if any(c in token for c in "\r\n\x00") or token != token.strip():
+        # Never echo the value: it is a secret.
+        raise MeshAPIError(
+            "the API key contains whitespace or control characters; check how it was loaded",
+            error_code="invalid_api_key",
+        )
+    return token
+
+
+def _resolve_base_url(base_url: Optional[str]) -> str:
+    if base_url is None:
+        base_url = os.environ.get("MESHAPI_BASE_URL") or DEFAULT_BASE_URL
+    url = httpx.URL(base_url)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
+    if url.query or url.fragment:
+        raise ValueError("base_url must not have a query string or a fragment")
+    text = str(url).rstrip("/")
+    # The API lives under /v1; accept a base URL that already ends with it.
+    if text.endswith("/v1"):
+        text = text[:-3]
+    return text
+
+
+def _resolve_timeout(timeout: TimeoutTypes, fallback: httpx.Timeout) -> httpx.Timeout:
+    if timeout is None:
+        return fallback
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds or an httpx.Timeout, got {timeout!r}")
+    if timeout <= 0:
+        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    return httpx.Timeout(float(timeout))
+
+
+class BaseHttpClient:
+    """Configuration and request building shared by the sync and async clients. No I/O."""
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str],
+        token: Optional[str],
+        timeout: TimeoutTypes,
+        max_retries: int,
+        max_retry_wait: float,
+        default_headers: Optional[Mapping[str, str]],
+        client_timeout: Optional[httpx.Timeout],
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+        if max_retry_wait < 0:
+            raise ValueError(f"max_retry_wait must be >= 0, got {max_retry_wait!r}")
+        self.base_url = _resolve_base_url(base_url)
+        self._token = _resolve_token(token)
+        self.timeout = _resolve_timeout(timeout, client_timeout or DEFAULT_TIMEOUT)
+        self.max_retries = max_retries
+        self.max_retry_wait = float(max_retry_wait)
+        self.sdk_headers: Dict[str, str] = {"X-MeshAPI-SDK": f"python/{__version__}"}
+        self._headers: Dict[str, str] = {
+            "Authorization": f"Bearer {self._token}",
+            "Accept": "application/json",
+            "User-Agent": f"meshapi-python/{__version__}",
+            **self.sdk_headers,
+        }
+        if default_headers:
+            self._headers.update(default_headers)
+        self._stream_headers = {**self._headers, "Accept": "text/event-stream"}
+        # A seam for tests: the loops call this instead of time.sleep / asyncio.sleep directly.
+        self.rand: Optional[Callable[[], float]] = None
+
+    @property
+    def api_key(self) -> str:
+        """The API key (for the realtime URL). Never printed by the SDK."""
+        return self._token
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # -- building (no I/O) -------------------------------------------------------------------
+
+    def build_request(
+        self, client: httpx.Client | httpx.AsyncClient, opts: RequestOptions, *, stream: bool
+    ) -> httpx.Request:
+        headers = dict(self._stream_headers if stream else self._headers)
+        content = opts.content
+        if opts.body is not None:
+            content = encode_json(opts.body)
+            headers["Content-Type"] = "application/json"
+        if opts.method not in _IDEMPOTENT_METHODS:
+            headers["Idempotency-Key"] = new_idempotency_key()
+        if opts.headers:
+            headers.update(opts.headers)
+        if not any(k.lower() == "x-request-id" for k in headers):
+            headers["X-Request-Id"] = new_request_id()
+        timeout = _resolve_timeout(opts.timeout, self.timeout)
+        return client.build_request(
+            opts.method,
+            self.base_url + opts.path,
+            content=content,
+            params=_clean_params(opts.params),
+            headers=headers,
+            timeout=timeout,
+        )
+
+    def build_upload(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        url: str,
+        content: bytes,
+        content_type: str,
+        timeout: TimeoutTypes,
+    ) -> httpx.Request:
+        """A PUT to a signed URL: the URL carries its own credentials, so no Authorization."""
+        request = client.build_request(
+            "PUT",
+            url,
+            content=content,
+            headers={"Content-Type": content_type, **self.sdk_headers},
+            timeout=_resolve_timeout(timeout, self.timeout),
+        )
+        # A caller-supplied httpx client may carry default headers; the key must not leak here.
+        request.headers.pop("Authorization", None)
+        return request
+
+    # -- deciding (no I/O) -------------------------------------------------------------------
+
+    def error_for(
+        self, request: httpx.Request, response: httpx.Response, content: bytes
+    ) -> MeshAPIError:
+        status = response.status_code
+        retry_after = retry_after_from(
+            response.headers, _maybe_json(content, response), time.time()
+        )
+        return error_from_response(
+            status,
+            content,
+            content_type=response.headers.get("content-type", ""),
+            request_id=response.headers.get("x-request-id") or request.headers.get("x-request-id"),
+            retry_after_seconds=retry_after,
+        )
+
+    def decide_status(self, error: MeshAPIError, attempt: int, *, stream: bool) -> RetryDecision:
+        kwargs: Dict[str, Any] = {}
+        if self.rand is not None:
+            kwargs["rand"] = self.rand
+        return decide_after_status(
+            error.status or 0,
+            error.retry_after_seconds,
+            attempt=attempt,
+            max_retries=self.max_retries,
+            max_retry_wait=self.max_retry_wait,
+            stream=stream,
+            **kwargs,
+        )
+
+    def decide_exception(self, exc: BaseException, attempt: int) -> RetryDecision:
+        kwargs: Dict[str, Any] = {}
+        if self.rand is not None:
+            kwargs["rand"] = self.rand
+        return decide_after_exception(exc, attempt=attempt, max_retries=self.max_retries, **kwargs)
+
+    @staticmethod
+    def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> MeshAPIError:
+        """Map an httpx transport failure to our tree; the message names the endpoint only."""
+        where = f"{request.method} {request.url.copy_with(query=None)}"
+        rid = request.headers.get("x-request-id")
+        if isinstance(exc, httpx.TimeoutException):
+            kind = type(exc).__name__
+            return APITimeoutError(
+                f"{kind} on {where}: no answer within the timeout",
+                error_code="timeout",
+                request_id=rid,
+            )
+        return APIConnectionError(
+            f"connection failed on {where}: {type(exc).__name__}: {exc}",
+            error_code="connection_error",
+            request_id=rid,
+        )
+
+    @staticmethod
+    def what(request: httpx.Request) -> str:
+        return f"{request.method} {request.url.path}"
+
+
+def _clean_params(params: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    if not params:
+        return None
+    out: Dict[str, Any] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    return out or None
+
+
+def _maybe_json(content: bytes, response: httpx.Response) -> Any:
+    if "json" not in response.headers.get("content-type", ""):
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+class SyncHttpClient(BaseHttpClient):
+    """Sends requests with ``httpx.Client``, retrying as ``_retry`` decides."""
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        default_headers: Optional[Mapping[str, str]] = None,
+        httpx_client: Optional[httpx.Client] = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            token=token,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            default_headers=default_headers,
+            client_timeout=httpx_client.timeout if httpx_client is not None else None,
+        )
+        self._owns_client = httpx_client is None
+        self.client = httpx_client or httpx.Client(
+            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=False
+        )
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.client.close()
+
+    def send(self, opts: RequestOptions, *, stream: bool = False) -> httpx.Response:
+        """Send with retries; returns a successful response (body read unless ``stream``)."""
+        return self._send(self.build_request(self.client, opts, stream=stream), stream=stream)
+
+    def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
+        response = self.send(opts)
+        return parser.parse(
+            response.content,
+            status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+            what=self.what(response.request),
+        )
+
+    def upload(
+        self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
+    ) -> httpx.Response:
+        return self._send(self.build_upload(self.client, url, content, content_type, timeout))
+
+    def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response = self.client.send(request, stream=True)
+            except httpx.TransportError as exc:
+                decision = self.decide_exception(exc, attempt)
+                if not decision.retry:
+                    raise self.transport_error(exc, request) from exc
+                self.sleep(decision.delay)
+                attempt += 1
+                continue
+            if response.status_code < 400:
+                if not stream:
+                    self._read(response, request)
+                return response
+            content = self._read(response, request)
+            error = self.error_for(request, response, content)
+            decision = self.decide_status(error, attempt, stream=stream)
+            if not decision.retry:
+                raise error
+            self.sleep(decision.delay)
+            attempt += 1
+
+    def _read(self, response: httpx.Response, request: httpx.Request) -> bytes:
+        try:
+            return response.read()
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc, request) from exc
+        finally:
+            response.close()
+
+
+class AsyncHttpClient(BaseHttpClient):
+    """Sends requests with ``httpx.AsyncClient``, retrying as ``_retry`` decides."""
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        default_headers: Optional[Mapping[str, str]] = None,
+        httpx_client: Optional[httpx.AsyncClient] = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            token=token,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            default_headers=default_headers,
+            client_timeout=httpx_client.timeout if httpx_client is not None else None,
+        )
+        self._owns_client = httpx_client is None
+        self.client = httpx_client or httpx.AsyncClient(
+            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=False
+        )
+        self.sleep: Callable[[float], Any] = asyncio.sleep
+
+    async def close(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+
+    async def send(self, opts: RequestOptions, *, stream: bool = False) -> httpx.Response:
+        """Send with retries; returns a successful response (body read unless ``stream``)."""
+        return await self._send(self.build_request(self.client, opts, stream=stream), stream=stream)
+
+    async def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
+        response = await self.send(opts)
+        return parser.parse(
+            response.content,
+            status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+            what=self.what(response.request),
+        )
+
+    async def upload(
+        self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
+    ) -> httpx.Response:
+        return await self._send(self.build_upload(self.client, url, content, content_type, timeout))
+
+    async def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response = await self.client.send(request, stream=True)
+            except httpx.TransportError as exc:
+                decision = self.decide_exception(exc, attempt)
+                if not decision.retry:
+                    raise self.transport_error(exc, request) from exc
+                await self.sleep(decision.delay)
+                attempt += 1
+                continue
+            if response.status_code < 400:
+                if not stream:
+                    await self._read(response, request)
+                return response
+            content = await self._read(response, request)
+            error = self.error_for(request, response, content)
+            decision = self.decide_status(error, attempt, stream=stream)
+            if not decision.retry:
+                raise error
+            await self.sleep(decision.delay)
+            attempt += 1
+
+    async def _read(self, response: httpx.Response, request: httpx.Request) -> bytes:
+        try:
+            return await response.aread()
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc, request) from exc
+        finally:
+            await response.aclose()
+
+
+AnyHttpClient = Union[SyncHttpClient, AsyncHttpClient]

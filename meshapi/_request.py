@@ -1,0 +1,210 @@
+"""Request building and response parsing: everything between a resource call and the wire. No I/O.
+
+Rule 1: a path never escapes its resource. Every id placed in a path is percent-encoded, and the
+dot segments ``.`` and ``..`` are encoded too (clients and servers resolve them), so
+``templates.get("../models")`` asks for the template named ``../models``. Model ids keep their
+``/`` (``openai/gpt-4o``) because that is how the gateway routes them.
+Rule 2: a response either parses into its model or raises ``InvalidResponseError`` naming the
+field that was wrong; a body is parsed once, from bytes, by pydantic (no dict round trip).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Type, TypeVar, Union
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from ._errors import InvalidResponseError
+
+__all__ = [
+    "ModelParser",
+    "RequestOptions",
+    "encode_json",
+    "encode_model_id",
+    "encode_path_segment",
+    "invalid_response_error",
+    "new_idempotency_key",
+    "new_request_id",
+]
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+TimeoutTypes = Union[float, httpx.Timeout, None]
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_request_id() -> str:
+    """A client-side request id in the gateway's own format: ``req_`` + a ULID (time-sortable)."""
+    value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "req_" + "".join(reversed(chars))
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+def encode_path_segment(value: str) -> str:
+    """Percent-encode one path segment, ``/`` included; ``.`` and ``..`` are encoded as well."""
+    if not isinstance(value, str):
+        raise TypeError(f"an id must be a str, got {type(value).__name__}")
+    if not value:
+        raise ValueError("an id must not be empty")
+    encoded = quote(value, safe="")
+    if encoded in (".", ".."):
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def encode_model_id(value: str) -> str:
+    """Encode a model id for a path: each ``/``-separated part is encoded, the ``/`` kept."""
+    if not isinstance(value, str):
+        raise TypeError(f"a model id must be a str, got {type(value).__name__}")
+    if not value or any(not part for part in value.split("/")):
+        raise ValueError(f"invalid model id {value!r}: expected 'provider/name'")
+    return "/".join(encode_path_segment(part) for part in value.split("/"))
+
+
+def encode_json(body: Any) -> bytes:
+    """Compact UTF-8 JSON, the way the body goes on the wire."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+class RequestOptions:
+    """One call as data: what to send. Built by the resources, sent by ``_http``."""
+
+    __slots__ = ("body", "content", "headers", "method", "params", "path", "timeout")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        content: Optional[bytes] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        timeout: TimeoutTypes = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.body = body
+        self.content = content
+        self.params = params
+        self.headers = headers
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"RequestOptions({self.method} {self.path})"
+
+
+def _describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
+    parts = []
+    for item in exc.errors(include_url=False)[:limit]:
+        loc = ".".join(str(p) for p in item.get("loc", ())) or "(body)"
+        parts.append(f"{loc}: {item.get('msg', 'invalid')}")
+    more = exc.error_count() - limit
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def _excerpt(content: bytes, limit: int = 120) -> str:
+    text = " ".join(content[: limit * 2].decode("utf-8", errors="replace").split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def invalid_response_error(
+    what: str,
+    content: bytes,
+    exc: ValidationError,
+    *,
+    status: Optional[int] = None,
+    request_id: Optional[str] = None,
+) -> InvalidResponseError:
+    """Turn a pydantic failure on a response body into a clear ``invalid_response`` error."""
+    if any(item.get("type") == "json_invalid" for item in exc.errors(include_url=False)):
+        message = f"{what}: the body is not valid JSON: {_excerpt(content)!r}"
+    else:
+        message = f"{what} does not match the expected shape: {_describe_validation_error(exc)}"
+    return InvalidResponseError(
+        message,
+        status=status,
+        error_code="invalid_response",
+        request_id=request_id,
+        details=exc.errors(include_url=False, include_context=False),
+        body=content.decode("utf-8", errors="replace"),
+    )
+
+
+class ModelParser(Generic[T]):
+    """Parses a response body straight from bytes into ``T`` (a model or a list of models)."""
+
+    __slots__ = ("_name", "_validate")
+
+    def __init__(self, validate: Callable[[bytes], T], name: str) -> None:
+        self._validate = validate
+        self._name = name
+
+    @classmethod
+    def for_model(cls, model: Type[M]) -> ModelParser[M]:
+        return ModelParser(model.model_validate_json, model.__name__)
+
+    @classmethod
+    def for_list(cls, model: Type[M]) -> ModelParser[List[M]]:
+        """A parser for a bare JSON array of ``model``; its TypeAdapter is built on first use,
+        so that importing the SDK does not pay for a schema it may never need."""
+        adapter: List[TypeAdapter[List[M]]] = []
+
+        def validate(content: bytes) -> List[M]:
+            if not adapter:
+                adapter.append(TypeAdapter(List[model]))  # type: ignore[valid-type]
+            return adapter[0].validate_json(content)
+
+        return ModelParser(validate, f"List[{model.__name__}]")
+
+    def parse(self, content: bytes, *, status: int, request_id: Optional[str], what: str) -> T:
+        try:
+            return self._validate(content)
+        except ValidationError as exc:
+            raise invalid_response_error(
+                f"response to {what} ({self._name})",
+                content,
+                exc,
+                status=status,
+                request_id=request_id,
+            ) from None
+
+
+def model_body(params: Any, model: Type[Any], method_name: str) -> Any:
+    """Accept a params model or a plain mapping; return the validated model.
+
+    A mapping is validated with the same rules (unknown fields rejected), so a typo is caught
+    before anything goes on the wire.
+    """
+    if isinstance(params, model):
+        return params
+    if isinstance(params, Mapping):
+        return model.model_validate(dict(params))
+    raise TypeError(
+        f"{method_name}() expects a {model.__name__} or a dict, got {type(params).__name__}"
+    )
+
+
+def merge_headers(*layers: Optional[Mapping[str, str]]) -> Dict[str, str]:
+    merged: Dict[str, str] = {}
+    for layer in layers:
+        if layer:
+            merged.update(layer)
+    return merged

@@ -1,0 +1,168 @@
+"""Retry policy: should this failure be retried, and after how long? No I/O.
+
+Rule 1: only what is safe to repeat is repeated. 429 (when the wait it asks for is short), 502,
+503 and 504 are the gateway's retry signals, and so are failures that happened before the request
+reached the server (connect errors, pool timeouts, a kept-alive connection the server had closed).
+500 is never retried: the gateway answers ``provider_job_failed`` with 500 precisely because a
+repeat could start a second paid job. No other 4xx is retried.
+Rule 2: streams are retried only when the failure came before any response byte arrived, so a
+stream is never repeated once the server has started answering (a repeat could bill twice).
+Rule 3: the wait is the server's ``Retry-After`` (seconds or an HTTP date), else the body's
+``retry_after_seconds``, else exponential backoff from 0.5 s doubling to 30 s with jitter. A wait
+longer than ``max_retry_wait`` (an RPD limit asks for hours) is not slept: the error is raised at
+once with ``retry_after_seconds`` set, and the caller decides.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+from typing import Any, Callable, Mapping, Optional
+
+import httpx
+
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_MAX",
+    "RETRY_STATUSES",
+    "RetryDecision",
+    "backoff_delay",
+    "decide_after_exception",
+    "decide_after_status",
+    "is_retryable_exception",
+    "parse_retry_after",
+    "retry_after_from",
+]
+
+BACKOFF_BASE = 0.5
+BACKOFF_MAX = 30.0
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class RetryDecision:
+    """What to do after a failed attempt: retry after ``delay`` seconds, or give up."""
+
+    __slots__ = ("delay", "reason", "retry")
+
+    def __init__(self, retry: bool, delay: float = 0.0, reason: str = "") -> None:
+        self.retry = retry
+        self.delay = delay
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"RetryDecision(retry={self.retry}, delay={self.delay:.3f}, reason={self.reason!r})"
+
+
+def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
+
+    ``now`` is the current Unix time (passed in so this stays pure). Negative or unparseable
+    values give ``None``; a date in the past gives ``0.0``.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        if seconds != seconds or seconds < 0 or seconds == float("inf"):  # NaN, negative, inf
+            return None
+        return seconds
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def retry_after_from(headers: Mapping[str, str], body: Any, now: float) -> Optional[float]:
+    """The wait the server asked for: the header first, then the body's ``retry_after_seconds``."""
+    from_header = parse_retry_after(headers.get("retry-after"), now)
+    if from_header is not None:
+        return from_header
+    if isinstance(body, Mapping):
+        for holder in (body.get("error"), body):
+            if isinstance(holder, Mapping):
+                raw = holder.get("retry_after_seconds")
+                if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw >= 0:
+                    return float(raw)
+    return None
+
+
+def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
+    """Exponential backoff for retry number ``attempt`` (0 for the first retry), with jitter.
+
+    The delay is ``min(0.5 * 2**attempt, 30)`` scaled by a random factor in [0.75, 1.0], so that
+    many clients that failed together do not come back together.
+    """
+    base = min(BACKOFF_BASE * (2.0 ** max(0, attempt)), BACKOFF_MAX)
+    return base * (1.0 - 0.25 * rand())
+
+
+def decide_after_status(
+    status: int,
+    retry_after: Optional[float],
+    *,
+    attempt: int,
+    max_retries: int,
+    max_retry_wait: float,
+    stream: bool,
+    rand: Callable[[], float] = random.random,
+) -> RetryDecision:
+    """Decide after an HTTP error status. ``attempt`` counts the retries already made."""
+    if status not in RETRY_STATUSES:
+        return RetryDecision(False, reason=f"status {status} is not retried")
+    if stream:
+        return RetryDecision(False, reason="a stream is not retried once the server answered")
+    if attempt >= max_retries:
+        return RetryDecision(False, reason=f"gave up after {attempt} retries")
+    if retry_after is not None:
+        if retry_after > max_retry_wait:
+            return RetryDecision(
+                False, reason=f"server asked to wait {retry_after:g}s > max_retry_wait"
+            )
+        return RetryDecision(True, retry_after, reason=f"status {status}, Retry-After")
+    return RetryDecision(True, backoff_delay(attempt, rand), reason=f"status {status}, backoff")
+
+
+# Failures where the request cannot have reached the application: safe to repeat.
+_RETRYABLE_EXCEPTIONS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+
+
+def is_retryable_exception(exc: BaseException) -> bool:
+    """Whether a transport exception happened before the server could act on the request.
+
+    Besides connect failures this includes the server closing a kept-alive connection before
+    answering ("Server disconnected without sending a response"): the request was not taken up.
+    A read timeout is NOT retried: the server may be executing the request.
+    """
+    if isinstance(exc, _RETRYABLE_EXCEPTIONS):
+        return True
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "without sending" in str(exc).lower()
+    return isinstance(exc, httpx.WriteError)
+
+
+def decide_after_exception(
+    exc: BaseException,
+    *,
+    attempt: int,
+    max_retries: int,
+    rand: Callable[[], float] = random.random,
+) -> RetryDecision:
+    """Decide after a transport exception raised before any response arrived."""
+    if not is_retryable_exception(exc):
+        return RetryDecision(False, reason=f"{type(exc).__name__} is not retried")
+    if attempt >= max_retries:
+        return RetryDecision(False, reason=f"gave up after {attempt} retries")
+    return RetryDecision(True, backoff_delay(attempt, rand), reason=type(exc).__name__)

@@ -1,0 +1,161 @@
+"""Server-sent events: bytes in, events out. No I/O.
+
+Rule 1: lines end in LF, CRLF or CR and nothing else (not U+2028, not VT/FF), as the WHATWG
+event-stream rules say; a CR that ends one read and an LF that starts the next are ONE line end.
+Rule 2: a UTF-8 character split across reads decodes correctly; bytes that are not UTF-8 raise.
+Rule 3: the work per read is linear in the size of the read, whatever the size of the frame:
+a partial line is kept as a list of pieces and joined once, so a 1 MB frame that arrives in
+thousands of tiny reads is not re-scanned or re-copied for every read.
+
+An event is dispatched on a blank line and only if it has data (WHATWG: an event with an empty
+data buffer is dropped). An incomplete event at the end of the stream is not dispatched: the
+stream layer decides what a missing ``[DONE]`` means.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import List, Optional
+
+__all__ = ["SSEDecoder", "ServerSentEvent"]
+
+
+class ServerSentEvent:
+    """One dispatched event: ``event`` is ``None`` when the frame had no ``event:`` line."""
+
+    __slots__ = ("data", "event", "id", "retry")
+
+    def __init__(
+        self,
+        data: str,
+        event: Optional[str] = None,
+        id: Optional[str] = None,
+        retry: Optional[int] = None,
+    ) -> None:
+        self.data = data
+        self.event = event
+        self.id = id
+        self.retry = retry
+
+    def __repr__(self) -> str:
+        data = self.data if len(self.data) <= 80 else self.data[:77] + "..."
+        return f"ServerSentEvent(event={self.event!r}, data={data!r}, id={self.id!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServerSentEvent):
+            return NotImplemented
+        return (self.data, self.event, self.id, self.retry) == (
+            other.data,
+            other.event,
+            other.id,
+            other.retry,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class SSEDecoder:
+    """Incremental decoder: ``feed(bytes)`` returns the events completed by that read.
+
+    ``last_event_id`` and ``retry`` keep the stream-level values the WHATWG rules define.
+    """
+
+    __slots__ = (
+        "_data",
+        "_decoder",
+        "_event",
+        "_event_id",
+        "_partial",
+        "_skip_lf",
+        "last_event_id",
+        "retry",
+    )
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._partial: List[str] = []
+        self._skip_lf = False
+        self._data: List[str] = []
+        self._event: Optional[str] = None
+        self._event_id: Optional[str] = None
+        self.last_event_id: Optional[str] = None
+        self.retry: Optional[int] = None
+
+    @property
+    def has_partial_event(self) -> bool:
+        """True when bytes of an event that was not completed are buffered."""
+        return bool(self._partial or self._data or self._event is not None)
+
+    def feed(self, chunk: bytes) -> List[ServerSentEvent]:
+        """Decode one read. Raises ``UnicodeDecodeError`` on bytes that are not UTF-8."""
+        text = self._decoder.decode(chunk)
+        if not text:
+            return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if text[0] == "\n":
+                text = text[1:]
+                if not text:
+                    return []
+        if "\r" in text:
+            # A CR at the very end may be the first half of a CRLF split across reads.
+            self._skip_lf = text[-1] == "\r"
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
+        last = lines.pop()
+        if not lines:
+            # No line end in this read: keep the piece, join it once the line completes.
+            self._partial.append(last)
+            return []
+        if self._partial:
+            self._partial.append(lines[0])
+            lines[0] = "".join(self._partial)
+            self._partial = []
+        if last:
+            self._partial.append(last)
+        events: List[ServerSentEvent] = []
+        for line in lines:
+            self._line(line, events)
+        return events
+
+    def flush(self) -> List[ServerSentEvent]:
+        """End of stream: checks that no partial UTF-8 character is left.
+
+        Returns no events: an event not terminated by a blank line is incomplete and is dropped,
+        as the WHATWG rules say; callers check :attr:`has_partial_event` to notice it.
+        """
+        tail = self._decoder.decode(b"", final=True)
+        if tail:
+            self._partial.append(tail)
+        return []
+
+    def _line(self, line: str, events: List[ServerSentEvent]) -> None:
+        if not line:
+            if self._data:
+                events.append(
+                    ServerSentEvent(
+                        "\n".join(self._data), self._event, self.last_event_id, self.retry
+                    )
+                )
+                self._data = []
+            self._event = None
+            return
+        if line.startswith("data:"):
+            value = line[5:]
+            self._data.append(value[1:] if value[:1] == " " else value)
+            return
+        if line[0] == ":":
+            return  # a comment, used as a keep-alive
+        field, sep, value = line.partition(":")
+        if sep and value[:1] == " ":
+            value = value[1:]
+        if field == "event":
+            self._event = value
+        elif field == "data":
+            self._data.append(value)  # "data" with no colon: an empty data line
+        elif field == "id":
+            if "\x00" not in value:
+                self.last_event_id = value
+        elif field == "retry" and value.isdigit() and value.isascii():
+            self.retry = int(value)
+        # Any other field name is ignored, as the rules say.

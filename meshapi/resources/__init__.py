@@ -1,0 +1,1 @@
+"""One module per endpoint group; each holds the sync resource class and its async twin."""

@@ -1,0 +1,64 @@
+"""What every resource shares: the HTTP client it calls and the way it opens a stream."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Optional, TypeVar
+
+from .._http import AsyncHttpClient, SyncHttpClient
+from .._request import RequestOptions, TimeoutTypes
+from .._streaming import AsyncStream, Decoder, Stream
+
+__all__ = ["AsyncResource", "SyncResource", "call_options", "stream_body"]
+
+T = TypeVar("T")
+
+
+def call_options(
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    params: Optional[Mapping[str, Any]] = None,
+    extra_headers: Optional[Mapping[str, str]] = None,
+    timeout: TimeoutTypes = None,
+) -> RequestOptions:
+    return RequestOptions(
+        method, path, body=body, params=params, headers=extra_headers, timeout=timeout
+    )
+
+
+def stream_body(body: Dict[str, Any], *, stream: bool, method: str) -> Dict[str, Any]:
+    """Set ``stream`` on a body, refusing a ``stream`` value that contradicts the method."""
+    given = body.get("stream")
+    if given is not None and bool(given) != stream:
+        other = "stream()" if given else "create()"
+        raise ValueError(
+            f"{method}() was given stream={given!r}; call {other} instead "
+            "(or leave `stream` unset: the method sets it)"
+        )
+    body["stream"] = stream
+    return body
+
+
+class SyncResource:
+    """Base of the sync resources: holds the :class:`SyncHttpClient`."""
+
+    def __init__(self, http: SyncHttpClient) -> None:
+        self._http = http
+
+    def _stream(self, opts: RequestOptions, decode: Decoder[T]) -> Stream[T]:
+        http = self._http
+        return Stream(lambda: http.send(opts, stream=True), decode, f"{opts.method} {opts.path}")
+
+
+class AsyncResource:
+    """Base of the async resources: holds the :class:`AsyncHttpClient`."""
+
+    def __init__(self, http: AsyncHttpClient) -> None:
+        self._http = http
+
+    def _stream(self, opts: RequestOptions, decode: Decoder[T]) -> AsyncStream[T]:
+        http = self._http
+        return AsyncStream(
+            lambda: http.send(opts, stream=True), decode, f"{opts.method} {opts.path}"
+        )

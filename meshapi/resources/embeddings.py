@@ -1,0 +1,56 @@
+"""``/v1/embeddings``."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Union
+
+from .._request import ModelParser, RequestOptions, TimeoutTypes, model_body
+from .._types import EmbeddingsParams, EmbeddingsResponse
+from ._base import AsyncResource, SyncResource, call_options
+
+__all__ = ["AsyncEmbeddingsResource", "EmbeddingsResource"]
+
+_RESPONSE = ModelParser.for_model(EmbeddingsResponse)
+
+EmbeddingsParamsInput = Union[EmbeddingsParams, Mapping[str, Any]]
+
+
+def _options(
+    params: EmbeddingsParamsInput,
+    extra_headers: Optional[Mapping[str, str]],
+    timeout: TimeoutTypes,
+) -> RequestOptions:
+    body = model_body(params, EmbeddingsParams, "create").to_wire()
+    return call_options(
+        "POST", "/v1/embeddings", body=body, extra_headers=extra_headers, timeout=timeout
+    )
+
+
+class EmbeddingsResource(SyncResource):
+    """Vector embeddings (OpenAI-compatible)."""
+
+    def create(
+        self,
+        params: EmbeddingsParamsInput,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: TimeoutTypes = None,
+    ) -> EmbeddingsResponse:
+        """Embed a string or a list of strings; ``encoding_format="base64"`` is decoded by
+        ``result.data[i].vector()``."""
+        return self._http.request(_options(params, extra_headers, timeout), _RESPONSE)
+
+
+class AsyncEmbeddingsResource(AsyncResource):
+    """Vector embeddings (OpenAI-compatible)."""
+
+    async def create(
+        self,
+        params: EmbeddingsParamsInput,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: TimeoutTypes = None,
+    ) -> EmbeddingsResponse:
+        """Embed a string or a list of strings; ``encoding_format="base64"`` is decoded by
+        ``result.data[i].vector()``."""
+        return await self._http.request(_options(params, extra_headers, timeout), _RESPONSE)
