@@ -149,7 +149,7 @@ def is_retryable_exception(exc: BaseException) -> bool:
     if isinstance(exc, _RETRYABLE_EXCEPTIONS):
         return True
     if isinstance(exc, httpx.RemoteProtocolError):
-        return "without sending" in str(exc).lower()
+        return "without sending a response" in str(exc).lower()
     return isinstance(exc, httpx.WriteError)
 
 

@@ -2,7 +2,8 @@
 
 Rule 1: lines end in LF, CRLF or CR and nothing else (not U+2028, not VT/FF), as the WHATWG
 event-stream rules say; a CR that ends one read and an LF that starts the next are ONE line end.
-Rule 2: a UTF-8 character split across reads decodes correctly; bytes that are not UTF-8 raise.
+Rule 2: a UTF-8 character split across reads decodes correctly; bytes that are not UTF-8 raise;
+a byte order mark that starts the stream is dropped (the UTF-8 decode the rules name does so).
 Rule 3: the work per read is linear in the size of the read, whatever the size of the frame:
 a partial line is kept as a list of pieces and joined once, so a 1 MB frame that arrives in
 thousands of tiny reads is not re-scanned or re-copied for every read.
@@ -72,7 +73,7 @@ class SSEDecoder:
     )
 
     def __init__(self) -> None:
-        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
         self._partial: List[str] = []
         self._skip_lf = False
         self._data: List[str] = []
