@@ -138,7 +138,9 @@ class _RequestPart(BaseModel):
     does not know.
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, protected_namespaces=())
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, protected_namespaces=(), defer_build=True
+    )
 
 
 class RequestModel(BaseModel):
@@ -149,7 +151,9 @@ class RequestModel(BaseModel):
     (the only way to send an explicit null, since ``None`` fields are otherwise left out).
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, protected_namespaces=())
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, protected_namespaces=(), defer_build=True
+    )
 
     # Fields that are never part of the JSON body. A class-level constant so that to_wire does
     # no per-call work beyond model_dump.
@@ -172,7 +176,9 @@ class RequestModel(BaseModel):
 class ResponseModel(BaseModel):
     """Base of every response model: unknown fields are kept and readable as attributes."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
+    )
 
 
 # ==============================================================================================

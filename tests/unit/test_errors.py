@@ -1,4 +1,4 @@
-"""Error mapping: every body shape the gateway (or a proxy in front of it) sends gives a clear error."""
+"""Error mapping: every body shape the gateway (or a proxy before it) sends gives a clear error."""
 
 from __future__ import annotations
 

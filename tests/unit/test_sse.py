@@ -1,4 +1,4 @@
-"""The SSE decoder against the WHATWG event-stream rules, fed in every way a network can split bytes."""
+"""The SSE decoder against the WHATWG event-stream rules, fed as a network may split the bytes."""
 
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ def test_many_tiny_reads_of_many_events() -> None:
 
 
 def test_bom_is_not_stripped_from_data() -> None:
-    # The decoder strips nothing but what the rules say; a BOM-less stream is what the gateway sends.
+    # A BOM inside the data is content, not a marker: only one that starts the stream is dropped.
     (event,) = decode_all([b"data: \xef\xbb\xbfx\n\n"])
     assert event.data == "\ufeffx"
 
