@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, TypeVar
+from typing import Any, Dict, Mapping, Optional, Type, TypeVar
 
 from .._http import AsyncHttpClient, SyncHttpClient
-from .._request import RequestOptions, TimeoutTypes
+from .._request import RequestOptions, TimeoutTypes, model_body
 from .._streaming import AsyncStream, Decoder, Stream
 
-__all__ = ["AsyncResource", "SyncResource", "call_options", "stream_body"]
+__all__ = ["AsyncResource", "SyncResource", "call_options", "post_model", "stream_body"]
 
 T = TypeVar("T")
 
@@ -38,6 +38,26 @@ def stream_body(body: Dict[str, Any], *, stream: bool, method: str) -> Dict[str,
         )
     body["stream"] = stream
     return body
+
+
+def post_model(
+    path: str,
+    params: Any,
+    model: Type[Any],
+    method: str,
+    extra_headers: Optional[Mapping[str, str]],
+    timeout: TimeoutTypes,
+    *,
+    stream: Optional[bool] = None,
+) -> RequestOptions:
+    """A POST whose body is a params model (or a dict validated into one).
+
+    ``stream`` is set on the body when given (``create`` → False, ``stream`` → True).
+    """
+    body = model_body(params, model, method).to_wire()
+    if stream is not None:
+        stream_body(body, stream=stream, method=method)
+    return call_options("POST", path, body=body, extra_headers=extra_headers, timeout=timeout)
 
 
 class SyncResource:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes, encode_path_segment, model_body
+from .._request import ModelParser, RequestOptions, TimeoutTypes, encode_path_segment
 from .._types import BatchList, BatchObject, CreateBatchParams
-from ._base import AsyncResource, SyncResource, call_options
+from ._base import AsyncResource, SyncResource, call_options, post_model
 
 __all__ = ["AsyncBatchesResource", "BatchesResource"]
 
@@ -20,10 +20,7 @@ Headers = Optional[Mapping[str, str]]
 def _create(
     params: BatchParamsInput, extra_headers: Headers, timeout: TimeoutTypes
 ) -> RequestOptions:
-    body = model_body(params, CreateBatchParams, "create").to_wire()
-    return call_options(
-        "POST", "/v1/batches", body=body, extra_headers=extra_headers, timeout=timeout
-    )
+    return post_model("/v1/batches", params, CreateBatchParams, "create", extra_headers, timeout)
 
 
 def _list(

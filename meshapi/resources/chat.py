@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes, model_body
+from .._request import ModelParser, RequestOptions, TimeoutTypes
 from .._streaming import AsyncStream, Stream, model_decoder
 from .._types import ChatCompletionChunk, ChatCompletionParams, ChatCompletionResponse
-from ._base import AsyncResource, SyncResource, call_options, stream_body
+from ._base import AsyncResource, SyncResource, post_model
 
 __all__ = [
     "AsyncChatCompletionsResource",
@@ -31,13 +31,13 @@ def _options(
     stream: bool,
 ) -> RequestOptions:
     method = "stream" if stream else "create"
-    body = stream_body(
-        model_body(params, ChatCompletionParams, method).to_wire(), stream=stream, method=method
+    opts = post_model(
+        PATH, params, ChatCompletionParams, method, extra_headers, timeout, stream=stream
     )
-    if stream and "stream_options" not in body:
+    if stream and "stream_options" not in opts.body:
         # Usage (and cost) arrive on a final chunk only when asked for.
-        body["stream_options"] = {"include_usage": True}
-    return call_options("POST", PATH, body=body, extra_headers=extra_headers, timeout=timeout)
+        opts.body["stream_options"] = {"include_usage": True}
+    return opts
 
 
 class ChatCompletionsResource(SyncResource):

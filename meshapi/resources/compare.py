@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes, model_body
+from .._request import ModelParser, RequestOptions, TimeoutTypes
 from .._streaming import AsyncStream, Stream, dict_decoder
 from .._types import CompareParams, CompareResponse, CompareStreamEvent
-from ._base import AsyncResource, SyncResource, call_options, stream_body
+from ._base import AsyncResource, SyncResource, post_model
 
 __all__ = ["AsyncCompareResource", "CompareResource"]
 
@@ -26,10 +26,7 @@ def _options(
     stream: bool,
 ) -> RequestOptions:
     method = "stream" if stream else "create"
-    body = stream_body(
-        model_body(params, CompareParams, method).to_wire(), stream=stream, method=method
-    )
-    return call_options("POST", PATH, body=body, extra_headers=extra_headers, timeout=timeout)
+    return post_model(PATH, params, CompareParams, method, extra_headers, timeout, stream=stream)
 
 
 class CompareResource(SyncResource):

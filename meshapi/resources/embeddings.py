@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes, model_body
+from .._request import ModelParser, RequestOptions, TimeoutTypes
 from .._types import EmbeddingsParams, EmbeddingsResponse
-from ._base import AsyncResource, SyncResource, call_options
+from ._base import AsyncResource, SyncResource, post_model
 
 __all__ = ["AsyncEmbeddingsResource", "EmbeddingsResource"]
 
@@ -20,10 +20,7 @@ def _options(
     extra_headers: Optional[Mapping[str, str]],
     timeout: TimeoutTypes,
 ) -> RequestOptions:
-    body = model_body(params, EmbeddingsParams, "create").to_wire()
-    return call_options(
-        "POST", "/v1/embeddings", body=body, extra_headers=extra_headers, timeout=timeout
-    )
+    return post_model("/v1/embeddings", params, EmbeddingsParams, "create", extra_headers, timeout)
 
 
 class EmbeddingsResource(SyncResource):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes, encode_path_segment, model_body
+from .._request import ModelParser, RequestOptions, TimeoutTypes, encode_path_segment
 from .._types import (
     BulkEmbedRequest,
     BulkEmbedResponse,
@@ -16,7 +16,7 @@ from .._types import (
     SearchResponse,
     UploadFileParams,
 )
-from ._base import AsyncResource, SyncResource, call_options
+from ._base import AsyncResource, SyncResource, call_options, post_model
 
 __all__ = ["AsyncRagResource", "RagResource"]
 
@@ -37,8 +37,7 @@ def _post(
 
 
 def _init(params: InitInput, extra_headers: Headers, timeout: TimeoutTypes) -> RequestOptions:
-    body = model_body(params, InitUploadRequest, "init_upload").to_wire()
-    return _post("/v1/files", body, extra_headers, timeout)
+    return post_model("/v1/files", params, InitUploadRequest, "init_upload", extra_headers, timeout)
 
 
 def _upload_params(
@@ -98,15 +97,13 @@ def _embed(
     extra_headers: Headers,
     timeout: TimeoutTypes,
 ) -> RequestOptions:
-    body = model_body(params, BulkEmbedRequest, "embed").to_wire()
-    return _post("/v1/files/embed", body, extra_headers, timeout)
+    return post_model("/v1/files/embed", params, BulkEmbedRequest, "embed", extra_headers, timeout)
 
 
 def _search(
     params: Union[SearchRequest, Mapping[str, Any]], extra_headers: Headers, timeout: TimeoutTypes
 ) -> RequestOptions:
-    body = model_body(params, SearchRequest, "search").to_wire()
-    return _post("/v1/files/search", body, extra_headers, timeout)
+    return post_model("/v1/files/search", params, SearchRequest, "search", extra_headers, timeout)
 
 
 class RagResource(SyncResource):

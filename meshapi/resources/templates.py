@@ -11,7 +11,7 @@ from .._types import (
     TemplateSummary,
     UpdateTemplateParams,
 )
-from ._base import AsyncResource, SyncResource, call_options
+from ._base import AsyncResource, SyncResource, call_options, post_model
 
 __all__ = ["AsyncTemplatesResource", "TemplatesResource"]
 
@@ -29,9 +29,8 @@ def _path(template_id: str) -> str:
 
 
 def _create(params: CreateInput, extra_headers: Headers, timeout: TimeoutTypes) -> RequestOptions:
-    body = model_body(params, CreateTemplateParams, "create").to_wire()
-    return call_options(
-        "POST", "/v1/templates", body=body, extra_headers=extra_headers, timeout=timeout
+    return post_model(
+        "/v1/templates", params, CreateTemplateParams, "create", extra_headers, timeout
     )
 
 
