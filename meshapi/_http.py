@@ -16,7 +16,13 @@ from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
 
 import httpx
 
-from ._errors import APIConnectionError, APITimeoutError, MeshAPIError, error_from_response
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    MeshAPIError,
+    error_from_response,
+)
 from ._request import (
     ModelParser,
     RequestOptions,
@@ -146,7 +152,13 @@ class BaseHttpClient:
         if opts.method not in _IDEMPOTENT_METHODS:
             headers["Idempotency-Key"] = new_idempotency_key()
         if opts.headers:
-            headers.update(opts.headers)
+            # Header names are case-insensitive: a caller's "idempotency-key" replaces ours
+            # instead of going out beside it.
+            for name, value in opts.headers.items():
+                lowered = name.lower()
+                for existing in [k for k in headers if k.lower() == lowered]:
+                    del headers[existing]
+                headers[name] = value
         if not any(k.lower() == "x-request-id" for k in headers):
             headers["X-Request-Id"] = new_request_id()
         timeout = _resolve_timeout(opts.timeout, self.timeout)
@@ -185,6 +197,17 @@ class BaseHttpClient:
         self, request: httpx.Request, response: httpx.Response, content: bytes
     ) -> MeshAPIError:
         status = response.status_code
+        if status < 400:
+            # We never follow redirects (a signed upload URL must not be replayed elsewhere, and
+            # the API does not redirect): a 3xx is an answer we cannot use.
+            target = httpx.URL(response.headers.get("location", "")).copy_with(query=None)
+            return APIStatusError(
+                f"HTTP {status} redirect to {str(target) or 'an unnamed location'!r} was not "
+                f"followed ({self.what(request)})",
+                status=status,
+                error_code="unexpected_redirect",
+                request_id=self._request_id(request, response),
+            )
         retry_after = retry_after_from(
             response.headers, _maybe_json(content, response), time.time()
         )
@@ -192,8 +215,24 @@ class BaseHttpClient:
             status,
             content,
             content_type=response.headers.get("content-type", ""),
-            request_id=response.headers.get("x-request-id") or request.headers.get("x-request-id"),
+            request_id=self._request_id(request, response),
             retry_after_seconds=retry_after,
+        )
+
+    @staticmethod
+    def _request_id(request: httpx.Request, response: httpx.Response) -> Optional[str]:
+        """The gateway's id for the call, else the one we sent (the gateway keeps ours anyway)."""
+        rid: Optional[str] = response.headers.get("x-request-id") or request.headers.get(
+            "x-request-id"
+        )
+        return rid
+
+    def parse(self, response: httpx.Response, parser: ModelParser[T]) -> T:
+        return parser.parse(
+            response.content,
+            status=response.status_code,
+            request_id=self._request_id(response.request, response),
+            what=self.what(response.request),
         )
 
     def decide_status(self, error: MeshAPIError, attempt: int, *, stream: bool) -> RetryDecision:
@@ -297,13 +336,7 @@ class SyncHttpClient(BaseHttpClient):
         return self._send(self.build_request(self.client, opts, stream=stream), stream=stream)
 
     def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
-        response = self.send(opts)
-        return parser.parse(
-            response.content,
-            status=response.status_code,
-            request_id=response.headers.get("x-request-id"),
-            what=self.what(response.request),
-        )
+        return self.parse(self.send(opts), parser)
 
     def upload(
         self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
@@ -314,7 +347,7 @@ class SyncHttpClient(BaseHttpClient):
         attempt = 0
         while True:
             try:
-                response = self.client.send(request, stream=True)
+                response = self.client.send(request, stream=True, follow_redirects=False)
             except httpx.TransportError as exc:
                 decision = self.decide_exception(exc, attempt)
                 if not decision.retry:
@@ -322,7 +355,7 @@ class SyncHttpClient(BaseHttpClient):
                 self.sleep(decision.delay)
                 attempt += 1
                 continue
-            if response.status_code < 400:
+            if response.status_code < 300:
                 if not stream:
                     self._read(response, request)
                 return response
@@ -381,13 +414,7 @@ class AsyncHttpClient(BaseHttpClient):
         return await self._send(self.build_request(self.client, opts, stream=stream), stream=stream)
 
     async def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
-        response = await self.send(opts)
-        return parser.parse(
-            response.content,
-            status=response.status_code,
-            request_id=response.headers.get("x-request-id"),
-            what=self.what(response.request),
-        )
+        return self.parse(await self.send(opts), parser)
 
     async def upload(
         self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
@@ -398,7 +425,7 @@ class AsyncHttpClient(BaseHttpClient):
         attempt = 0
         while True:
             try:
-                response = await self.client.send(request, stream=True)
+                response = await self.client.send(request, stream=True, follow_redirects=False)
             except httpx.TransportError as exc:
                 decision = self.decide_exception(exc, attempt)
                 if not decision.retry:
@@ -406,7 +433,7 @@ class AsyncHttpClient(BaseHttpClient):
                 await self.sleep(decision.delay)
                 attempt += 1
                 continue
-            if response.status_code < 400:
+            if response.status_code < 300:
                 if not stream:
                     await self._read(response, request)
                 return response

@@ -61,11 +61,24 @@ Decoder = Callable[[ServerSentEvent, Optional[str]], T]
 
 
 def _error_in(payload: Any) -> bool:
+    """Whether a chunk-stream frame is the gateway's in-band error rather than a chunk."""
     if not isinstance(payload, dict):
         return False
     if payload.get("type") == "error":
         return True
     return "error" in payload and payload["error"] is not None and "choices" not in payload
+
+
+def _envelope_in(payload: Dict[str, Any]) -> bool:
+    """Whether an event-stream frame is an error envelope for the whole stream.
+
+    Compare events report ONE model's failure as ``{"model": ..., "error": "text", "error_code":
+    ...}``: that is a result to show, not a reason to stop the stream. Only an error object that
+    belongs to no model (``{"error": {"code", "message"}}``) ends it.
+    """
+    if payload.get("type") == "error":
+        return True
+    return isinstance(payload.get("error"), dict) and "model" not in payload
 
 
 def _raise_inband(payload: Dict[str, Any], request_id: Optional[str]) -> None:
@@ -125,7 +138,7 @@ def dict_decoder(build: Callable[[Optional[str], Dict[str, Any]], T], name: str)
                 request_id=request_id,
                 body=sse.data,
             )
-        if sse.event == "error" or _error_in(payload):
+        if sse.event == "error" or _envelope_in(payload):
             _raise_inband(payload, request_id)
         try:
             return build(sse.event, payload)
