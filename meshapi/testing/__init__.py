@@ -1,0 +1,34 @@
+"""meshapi.testing: a local, MeshAPI-compatible gateway for development, tests and demos.
+
+::
+
+    from meshapi import MeshAPI
+    from meshapi.testing import LocalGateway
+
+    with LocalGateway() as gw:
+        client = MeshAPI(base_url=gw.base_url, token=gw.api_key)
+        print(client.models.list()[0].id)
+
+The server needs the ``gateway`` extra (``pip install "meshapi[gateway]"``: starlette and
+uvicorn). It speaks the production wire protocol over real sockets, with a deterministic local
+engine instead of real models, state in SQLite, and optional fault injection for tests
+(``LocalGateway(faults_enabled=True)``, then ``gw.faults.fail_next(...)`` and friends).
+A pytest plugin is available: ``pytest -p meshapi.testing.pytest_plugin``.
+"""
+
+from __future__ import annotations
+
+from ._errors import GatewayError
+from ._faults import FaultController, FaultsDisabledError
+from ._server import LocalGateway
+from ._state import Gateway, GatewayConfig, KeyRecord
+
+__all__ = [
+    "FaultController",
+    "FaultsDisabledError",
+    "Gateway",
+    "GatewayConfig",
+    "GatewayError",
+    "KeyRecord",
+    "LocalGateway",
+]

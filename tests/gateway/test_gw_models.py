@@ -1,0 +1,115 @@
+"""The model catalogue routes and the catalogue data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import httpx
+import pytest
+from gwkit import client_for
+
+from meshapi.testing import LocalGateway
+from meshapi.testing._state import Catalogue
+
+SPEC_MODELS = [
+    "openai/gpt-4o-mini",
+    "openai/gpt-4o",
+    "anthropic/claude-sonnet-4.5",
+    "anthropic/claude-haiku-4.5",
+    "openai/o4-mini",
+    "openai/text-embedding-3-small",
+    "openai/gpt-image-1",
+    "openai/gpt-5-nano",
+    "openai/gpt-4o-realtime-preview",
+    "openai/gpt-realtime-mini",
+    "openai/gpt-4o-audio-preview",
+]
+FIELDS = {
+    "id", "name", "context_length", "is_free", "pricing", "description", "supports_thinking",
+    "supports_completions_api", "supports_responses_api", "model_type", "input_modalities",
+    "output_modalities",
+}  # fmt: skip
+
+
+def test_the_list_is_a_bare_array_of_complete_model_objects(api: httpx.Client) -> None:
+    models = api.get("/v1/models").json()
+    assert isinstance(models, list) and len(models) >= 40
+    for model in models:
+        assert FIELDS <= set(model), model["id"]
+        assert "/" in model["id"]
+        assert {"prompt_usd_per_1k", "completion_usd_per_1k", "discount_pct"} <= set(model["pricing"])
+
+
+def test_the_catalogue_covers_every_model_the_spec_uses_and_every_kind(api: httpx.Client) -> None:
+    models = {m["id"]: m for m in api.get("/v1/models").json()}
+    assert set(SPEC_MODELS) <= set(models)
+    kinds = {m["model_type"] for m in models.values()}
+    assert kinds == {"chat", "reasoning", "embedding", "image", "audio", "realtime"}
+    assert "audio" in models["openai/gpt-4o-audio-preview"]["output_modalities"]
+    assert models["openai/o4-mini"]["supports_thinking"] is True
+
+
+@pytest.mark.parametrize("free", [True, False])
+def test_the_free_filter_and_the_free_and_paid_routes_agree(api: httpx.Client, free: bool) -> None:
+    filtered = api.get("/v1/models", params={"free": str(free).lower()}).json()
+    route = api.get("/v1/models/free" if free else "/v1/models/paid").json()
+    assert filtered == route
+    assert filtered and all(m["is_free"] is free for m in filtered)
+
+
+def test_a_bad_free_parameter_is_422(api: httpx.Client) -> None:
+    response = api.get("/v1/models", params={"free": "maybe"})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["loc"] == ["query", "free"]
+
+
+def test_one_model_by_an_id_containing_a_slash(api: httpx.Client) -> None:
+    model = api.get("/v1/models/anthropic/claude-sonnet-4.5").json()
+    assert model["id"] == "anthropic/claude-sonnet-4.5"
+    assert api.get("/v1/models/google/gemini-2.0-flash-exp:free").json()["is_free"] is True
+
+
+def test_an_unknown_model_is_404_with_a_fastapi_detail(api: httpx.Client) -> None:
+    response = api.get("/v1/models/acme/imaginary-1")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Model 'acme/imaginary-1' not found"}
+
+
+def test_models_need_a_key(shared_gateway: LocalGateway) -> None:
+    assert httpx.get(f"{shared_gateway.base_url}/v1/models").status_code == 401
+
+
+def test_a_user_catalogue_file_replaces_the_packaged_one(
+    make_gateway: Callable[..., LocalGateway], tmp_path: Path
+) -> None:
+    path = tmp_path / "models.json"
+    path.write_text(json.dumps([{"id": "acme/tiny", "model_type": "chat", "pricing": {}}]))
+    gateway = make_gateway(catalogue_path=str(path))
+    with client_for(gateway) as client:
+        assert [m["id"] for m in client.get("/v1/models").json()] == ["acme/tiny"]
+        reply = client.post(
+            "/v1/chat/completions",
+            json={"model": "acme/tiny", "messages": [{"role": "user", "content": "Say ok"}]},
+        )
+        assert reply.json()["choices"][0]["message"]["content"] == "Ok."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("{", "not valid JSON"),
+        ('{"models": 3}', "must hold a list"),
+        ('[{"id": "nope", "model_type": "chat"}]', "provider/name"),
+        ('[{"id": "a/b", "model_type": "toaster"}]', "model_type"),
+        ('[{"id": "a/b", "model_type": "chat"}, {"id": "a/b", "model_type": "chat"}]', "twice"),
+    ],
+)
+def test_a_broken_catalogue_file_is_refused_with_a_clear_message(
+    tmp_path: Path, data: str, message: str
+) -> None:
+    path = tmp_path / "models.json"
+    path.write_text(data)
+    with pytest.raises(ValueError, match=message):
+        Catalogue.load(str(path))
