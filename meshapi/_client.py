@@ -94,6 +94,7 @@ class MeshAPI:
 
     @property
     def base_url(self) -> str:
+        """The gateway's base URL, without ``/v1`` (e.g. ``https://api.meshapi.ai``)."""
         return self._http.base_url
 
     def close(self) -> None:
@@ -172,6 +173,7 @@ class AsyncMeshAPI:
 
     @property
     def base_url(self) -> str:
+        """The gateway's base URL, without ``/v1`` (e.g. ``https://api.meshapi.ai``)."""
         return self._http.base_url
 
     async def close(self) -> None:

@@ -144,6 +144,7 @@ class BaseHttpClient:
     def build_request(
         self, client: httpx.Client | httpx.AsyncClient, opts: RequestOptions, *, stream: bool
     ) -> httpx.Request:
+        """The ``httpx.Request`` for one call: headers, ids, JSON body, timeout. No I/O."""
         headers = dict(self._stream_headers if stream else self._headers)
         content = opts.content
         if opts.body is not None:
@@ -196,6 +197,7 @@ class BaseHttpClient:
     def error_for(
         self, request: httpx.Request, response: httpx.Response, content: bytes
     ) -> MeshAPIError:
+        """The error for a response we cannot use (a 3xx or an error status). No I/O."""
         status = response.status_code
         if status < 400:
             # We never follow redirects (a signed upload URL must not be replayed elsewhere, and
@@ -228,6 +230,7 @@ class BaseHttpClient:
         return rid
 
     def parse(self, response: httpx.Response, parser: ModelParser[T]) -> T:
+        """Parse a successful response's body with ``parser``; ``InvalidResponseError`` if off."""
         return parser.parse(
             response.content,
             status=response.status_code,
@@ -236,6 +239,7 @@ class BaseHttpClient:
         )
 
     def decide_status(self, error: MeshAPIError, attempt: int, *, stream: bool) -> RetryDecision:
+        """Retry after this error status? (``_retry.decide_after_status`` with our settings)"""
         kwargs: Dict[str, Any] = {}
         if self.rand is not None:
             kwargs["rand"] = self.rand
@@ -250,6 +254,7 @@ class BaseHttpClient:
         )
 
     def decide_exception(self, exc: BaseException, attempt: int) -> RetryDecision:
+        """Retry after this transport failure? (``_retry.decide_after_exception``)"""
         kwargs: Dict[str, Any] = {}
         if self.rand is not None:
             kwargs["rand"] = self.rand
@@ -328,6 +333,7 @@ class SyncHttpClient(BaseHttpClient):
         self.sleep: Callable[[float], None] = time.sleep
 
     def close(self) -> None:
+        """Close the connection pool, unless the httpx client was the caller's."""
         if self._owns_client:
             self.client.close()
 
@@ -336,18 +342,21 @@ class SyncHttpClient(BaseHttpClient):
         return self._send(self.build_request(self.client, opts, stream=stream), stream=stream)
 
     def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
+        """Send with retries and parse the body into ``T``."""
         return self.parse(self.send(opts), parser)
 
     def upload(
         self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
     ) -> httpx.Response:
+        """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
         return self._send(self.build_upload(self.client, url, content, content_type, timeout))
 
     def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         attempt = 0
         while True:
             try:
-                response = self.client.send(request, stream=True, follow_redirects=False)
+                # auth=None: a caller's httpx auth must not replace our key or reach a signed URL.
+                response = self.client.send(request, stream=True, follow_redirects=False, auth=None)
             except httpx.TransportError as exc:
                 decision = self.decide_exception(exc, attempt)
                 if not decision.retry:
@@ -406,6 +415,7 @@ class AsyncHttpClient(BaseHttpClient):
         self.sleep: Callable[[float], Any] = asyncio.sleep
 
     async def close(self) -> None:
+        """Close the connection pool, unless the httpx client was the caller's."""
         if self._owns_client:
             await self.client.aclose()
 
@@ -414,18 +424,23 @@ class AsyncHttpClient(BaseHttpClient):
         return await self._send(self.build_request(self.client, opts, stream=stream), stream=stream)
 
     async def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
+        """Send with retries and parse the body into ``T``."""
         return self.parse(await self.send(opts), parser)
 
     async def upload(
         self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
     ) -> httpx.Response:
+        """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
         return await self._send(self.build_upload(self.client, url, content, content_type, timeout))
 
     async def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         attempt = 0
         while True:
             try:
-                response = await self.client.send(request, stream=True, follow_redirects=False)
+                # auth=None: a caller's httpx auth must not replace our key or reach a signed URL.
+                response = await self.client.send(
+                    request, stream=True, follow_redirects=False, auth=None
+                )
             except httpx.TransportError as exc:
                 decision = self.decide_exception(exc, attempt)
                 if not decision.retry:

@@ -240,6 +240,7 @@ class Stream(Generic[T]):
 
     @property
     def request_id(self) -> Optional[str]:
+        """The gateway's request id (``x-request-id``), once the stream is open."""
         return self._core.request_id if self._core else None
 
     def _open(self) -> httpx.Response:
@@ -320,6 +321,7 @@ class AsyncStream(Generic[T]):
 
     @property
     def request_id(self) -> Optional[str]:
+        """The gateway's request id (``x-request-id``), once the stream is open."""
         return self._core.request_id if self._core else None
 
     async def _open(self) -> httpx.Response:
