@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 from typing import AsyncIterator, List
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, WebSocketRoute
 
-from . import _admin, _catalogue_routes, _chat, _embeddings, _images, _responses, _templates
+from . import (
+    _admin,
+    _batches,
+    _catalogue_routes,
+    _chat,
+    _compare,
+    _embeddings,
+    _images,
+    _rag,
+    _responses,
+    _templates,
+)
 from ._http_util import RequestContextMiddleware, exception_handlers
 from ._state import Gateway
 
 __all__ = ["create_app"]
-
-
-def _optional_routes(module_name: str) -> List[BaseRoute]:
-    # Compare, batches and RAG are written alongside this module; until one exists the rest of
-    # the gateway still serves.
-    try:
-        module = importlib.import_module(f"meshapi.testing.{module_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"meshapi.testing.{module_name}":
-            raise
-        return []
-    routes: List[BaseRoute] = module.routes()
-    return routes
 
 
 def create_app(gateway: Gateway) -> Starlette:
@@ -43,9 +40,9 @@ def create_app(gateway: Gateway) -> Starlette:
         *_embeddings.routes(),
         *_images.routes(),
         *_templates.routes(),
-        *_optional_routes("_compare"),
-        *_optional_routes("_batches"),
-        *_optional_routes("_rag"),
+        *_compare.routes(),
+        *_batches.routes(),
+        *_rag.routes(),
         WebSocketRoute("/v1/realtime", _realtime.realtime_endpoint),
     ]
 

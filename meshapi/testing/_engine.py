@@ -173,7 +173,8 @@ _STOP = set(
     let lets let's get make write explain describe some any all each every no not very just also
     than too more most less much many one two few there here up down out again once only own same
     other such both now today currently current use using want need like know think say said
-    sentence sentences word words short briefly brief two three""".split()  # noqa: SIM905
+    sentence sentences word words short briefly brief two three name list something anything thing
+    things suggest provide define""".split()  # noqa: SIM905
 )
 _GENERIC_TOOL_WORDS = _STOP | {
     "function",
@@ -348,10 +349,10 @@ def _entities(text: str) -> _Entities:
     proper: List[str] = []
     for match in re.finditer(cap, text):
         phrase = match.group(0).strip()
-        first = phrase.split()[0].lower()
-        if first in _SENTENCE_START_WORDS and " " not in phrase:
+        first = phrase.split()[0].lower().split("'")[0]
+        if (first in _SENTENCE_START_WORDS or first in _STOP) and " " not in phrase:
             continue
-        if phrase.split()[0].lower() in _SENTENCE_START_WORDS:
+        if first in _SENTENCE_START_WORDS or first in _STOP:
             phrase = " ".join(phrase.split()[1:])
         if phrase and phrase not in proper:
             proper.append(phrase)
@@ -806,33 +807,58 @@ def _haiku(topic: str, rng: random.Random) -> str:
 
 
 _GENERIC = [
-    "{Topic} comes down to a few ideas: {k1} and {k2}.",
-    "In short, {topic} is about how {k1} relates to {k2}.",
-    "A good way to approach {topic} is to start with {k1}, then look at {k2}.",
-    "The key point about {k1} is that it shapes {k2}.",
-    "Most questions about {topic} are answered by looking at {k1} first.",
-    "If you remember one thing, remember that {k1} matters more than it first seems.",
-    "In practice, you can check this by changing {k1} and watching what happens to {k2}.",
-    "People often overlook {k2}, but it is where {topic} gets interesting.",
-    "Put simply, {k1} is the cause and {k2} is the effect.",
+    "{Topic} is easier to reason about once you break it into small parts.",
+    "The key idea behind {topic} is to make the important behaviour explicit and checkable.",
+    "A practical way to approach {topic} is to start with a small, concrete example.",
+    "Most difficulties with {topic} come from skipping the basics.",
+    "In short, {topic} pays off when it is applied consistently.",
+    "It helps to look at {topic} from the point of view of whoever depends on it.",
+]
+_GENERIC_WITH_KEY = [
+    "When thinking about {topic}, consider the {key} first.",
+    "The {key} is what makes {topic} worth the effort.",
+    "People often overlook the {key}, yet it matters most for {topic}.",
 ]
 _OPENERS = ["", "Sure. ", "Good question. ", "Here is a short answer. ", "Certainly. "]
+_TOPIC_RE = re.compile(r"\b(?:about|of|on|regarding|for|with)\s+([^.?!,;:\n]+)", re.IGNORECASE)
+
+
+def _topic(prompt: str) -> Tuple[str, Optional[str]]:
+    """The prompt's subject (a phrase) and one other keyword, if any."""
+    keys = _keywords(prompt, 6)
+    match = _TOPIC_RE.search(prompt)
+    phrase_words: List[str] = []
+    if match:
+        words = _words(match.group(1))
+        while words and words[0] in _STOP:
+            words.pop(0)
+        for word in words:
+            if word in _STOP and phrase_words:
+                break
+            phrase_words.append(word)
+        phrase_words = phrase_words[:4]
+    if not phrase_words:
+        phrase_words = keys[:2] or ["this"]
+    others = [k for k in keys if k not in phrase_words]
+    return " ".join(phrase_words), (others[0] if others else None)
 
 
 def _generic_answer(prompt: str, turns: List[Turn], rng: random.Random, concise: bool) -> str:
-    keys = _keywords(prompt) or ["this"]
-    k1 = keys[0]
-    k2 = keys[1] if len(keys) > 1 else (keys[0] + " itself" if keys[0] != "this" else "the details")
-    topic = " ".join(keys[:2])
-    fields = {"topic": topic, "Topic": _sentence_case(topic), "k1": k1, "k2": k2}
-    count = 1 if concise else rng.randint(2, 3)
-    picks = rng.sample(_GENERIC, count)
+    topic, key = _topic(prompt)
+    fields = {"topic": topic, "Topic": _sentence_case(topic), "key": key or ""}
+    asked = re.search(r"\bin (one|two|three|four|[1-4]) sentences?\b", prompt, re.IGNORECASE)
+    default = 1 if concise else rng.randint(2, 3)
+    count = _number(asked.group(1).lower()) if asked else default
+    pool = list(_GENERIC)
+    picks = rng.sample(pool, count)
+    if key is not None:
+        picks[-1] = rng.choice(_GENERIC_WITH_KEY)
     body = " ".join(p.format(**fields) for p in picks)
     earlier = [t for t in turns[:-1] if t.role == "user" and t.text.strip()]
     if earlier:
-        previous = _keywords(earlier[-1].text, 2)
-        if previous and previous != keys[:2]:
-            body = f"Building on what you said about {' '.join(previous)}: {body}"
+        previous, _ = _topic(earlier[-1].text)
+        if previous and previous != topic and previous != "this":
+            body = f"Building on what you said about {previous}: {body}"
     return rng.choice(_OPENERS) + body
 
 
@@ -866,6 +892,16 @@ def _acknowledge(attachments: Sequence[Attachment]) -> str:
     return ("; ".join(parts) + ". ") if parts else ""
 
 
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20,
+}  # fmt: skip
+
+
+def _number(text: str) -> int:
+    return _NUMBER_WORDS[text] if text in _NUMBER_WORDS else int(text)
+
+
 def _skills(prompt: str, turns: List[Turn], rng: random.Random) -> Optional[str]:
     stripped = prompt.strip()
     lowered = stripped.lower()
@@ -877,10 +913,11 @@ def _skills(prompt: str, turns: List[Turn], rng: random.Random) -> Optional[str]
     if say:
         said = say.group(1).strip().strip("\"'")
         return _sentence_case(_ensure_period(said))
-    count = re.search(r"\bcount (?:from (-?\d+) )?(?:to|up to) (-?\d+)", lowered)
+    number = r"(-?\d+|" + "|".join(_NUMBER_WORDS) + r")"
+    count = re.search(rf"\bcount (?:from {number} )?(?:to|up to) {number}\b", lowered)
     if count:
-        start = int(count.group(1) or 1)
-        end = int(count.group(2))
+        start = _number(count.group(1) or "1")
+        end = _number(count.group(2))
         step = 1 if end >= start else -1
         numbers = list(range(start, end + step, step))[:1000]
         return ", ".join(str(n) for n in numbers) + "."

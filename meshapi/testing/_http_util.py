@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from typing import Any, Dict, List, Mapping, Optional, Type, TypeVar
 
@@ -37,6 +38,8 @@ __all__ = [
     "request_id_of",
     "validate_body",
 ]
+
+logger = logging.getLogger("meshapi.testing")
 
 # Version served when the client does not ask for one.
 API_VERSION = "2025-10"
@@ -282,16 +285,10 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     return json_response(request, {"detail": exc.detail}, exc.status_code, headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    err = GatewayError(500, "upstream_error", "Internal error in the local gateway.")
-    return error_response(request, err)
-
-
 exception_handlers: Dict[Any, Any] = {
     GatewayError: _gateway_error,
     InjectedResponse: _injected,
     HTTPException: _http_exception,
-    Exception: _unexpected,
 }
 
 
@@ -340,12 +337,29 @@ class RequestContextMiddleware:
             await response(scope, receive, send)
             return
         echo = version.strip() if version is not None else API_VERSION
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 out = MutableHeaders(scope=message)
                 out["x-request-id"] = request_id
                 out["x-mesh-version"] = echo
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # A bug in a handler still answers with the envelope (and keeps the connection
+            # usable); after the response started there is nothing left but to drop it.
+            if started or scope["type"] != "http":
+                raise
+            logger.exception(
+                "unexpected error while handling %s %s", scope.get("method"), scope.get("path")
+            )
+            err = GatewayError(500, "upstream_error", "Internal error in the local gateway.")
+            response = Response(
+                json.dumps(err.envelope(request_id)), status_code=500, media_type="application/json"
+            )
+            await response(scope, receive, send_with_headers)

@@ -44,6 +44,7 @@ import binascii
 import contextlib
 import copy
 import json
+import logging
 import math
 import re
 import struct
@@ -52,12 +53,13 @@ import zlib
 from array import array
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ._errors import GatewayError
 
 __all__ = ["realtime_endpoint", "synthesize_words", "SAMPLE_RATE"]
+
+log = logging.getLogger("meshapi.testing.realtime")
 
 SUBPROTOCOL = "openai-realtime"
 SAMPLE_RATE = 24_000
@@ -524,12 +526,21 @@ async def _refuse(
     headers: List[Tuple[bytes, bytes]],
 ) -> None:
     if _DENIAL_EXTENSION in websocket.scope.get("extensions", {}):
-        response = JSONResponse(
-            exc.envelope(request_id),
-            status_code=exc.status,
-            headers={**exc.response_headers(), "x-request-id": request_id},
+        # Raw ASGI messages rather than a Starlette Response: some ASGI servers (uvicorn's
+        # websockets-sansio protocol, for one) add their own Content-Length to a denial, and a
+        # second one from the Response makes the answer unparsable for the client.
+        extra = {**exc.response_headers(), "x-request-id": request_id}
+        extra = {k: v for k, v in extra.items() if k.lower() != "content-length"}
+        await websocket.send(
+            {
+                "type": "websocket.http.response.start",
+                "status": exc.status,
+                "headers": [(b"content-type", b"application/json")]
+                + [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()],
+            }
         )
-        await websocket.send_denial_response(response)
+        body = json.dumps(exc.envelope(request_id)).encode("utf-8")
+        await websocket.send({"type": "websocket.http.response.body", "body": body})
         return
     await websocket.accept(subprotocol=subprotocol, headers=headers)
     event = {
@@ -620,12 +631,18 @@ class _Session:
         )
 
     async def error(
-        self, code: str, message: str, *, param: Optional[str] = None, event_id: Any = None
+        self,
+        code: str,
+        message: str,
+        *,
+        param: Optional[str] = None,
+        event_id: Any = None,
+        error_type: str = "invalid_request_error",
     ) -> None:
         await self.emit(
             "error",
             error={
-                "type": "invalid_request_error",
+                "type": error_type,
                 "code": code,
                 "message": message,
                 "param": param,
@@ -700,6 +717,17 @@ class _Session:
             await handler(event)
         except RealtimeProblem as problem:
             await self.error(problem.code, problem.message, param=problem.param, event_id=event_id)
+        except (WebSocketDisconnect, OSError):
+            raise  # the client is gone: end the session
+        except Exception as exc:
+            # A gateway bug: say so in-band (as production's server_error) and keep the session.
+            log.exception("realtime: handling %r failed", kind)
+            await self.error(
+                "server_error",
+                f"The local gateway failed to handle this event ({type(exc).__name__}: {exc}).",
+                event_id=event_id,
+                error_type="server_error",
+            )
 
     # -- session and audio buffer -----------------------------------------------------------
 

@@ -7,8 +7,9 @@ reasoning tokens first (they count against ``max_output_tokens``); running out o
 
 from __future__ import annotations
 
+import json
 import time
-from typing import Any, AsyncIterator, Dict, List, Literal, Mapping, Optional, Union
+from typing import Annotated, Any, AsyncIterator, Dict, List, Literal, Mapping, Optional, Union
 
 import pydantic
 from starlette.requests import Request
@@ -35,12 +36,85 @@ class ReasoningOptions(_Model):
     summary: Optional[Literal["auto", "concise", "detailed"]] = None
 
 
+class InputText(_Model):
+    type: Literal["input_text", "text"]
+    text: str
+
+
+class OutputText(_Model):
+    type: Literal["output_text"]
+    text: str
+
+
+class Refusal(_Model):
+    type: Literal["refusal"]
+    refusal: str = ""
+
+
+class InputImage(_Model):
+    type: Literal["input_image"]
+    image_url: Optional[str] = None
+    file_id: Optional[str] = None
+    detail: Optional[str] = None
+
+
+class InputAudioData(_Model):
+    data: str
+    format: str = "wav"
+
+
+class InputAudioPart(_Model):
+    type: Literal["input_audio"]
+    input_audio: InputAudioData
+
+
+class InputFile(_Model):
+    type: Literal["input_file"]
+
+
+ContentPart = Annotated[
+    Union[InputText, OutputText, Refusal, InputImage, InputAudioPart, InputFile],
+    pydantic.Field(discriminator="type"),
+]
+
+
+class MessageItem(_Model):
+    type: Literal["message"] = "message"
+    role: Literal["user", "assistant", "system", "developer"]
+    content: Union[str, List[ContentPart]]
+
+
+class FunctionCallItem(_Model):
+    type: Literal["function_call"]
+    call_id: str = pydantic.Field(min_length=1)
+    name: str = pydantic.Field(min_length=1)
+    arguments: str = ""
+
+
+class FunctionCallOutputItem(_Model):
+    type: Literal["function_call_output"]
+    call_id: str = pydantic.Field(min_length=1)
+    output: Union[str, List[Any], Dict[str, Any]] = ""
+
+
+class OpaqueItem(_Model):
+    type: Literal["reasoning", "item_reference"]
+
+
+# A message item may omit "type"; it is filled in before validation (see ResponsesRequest) so a
+# plain field discriminator works on every pydantic 2 release.
+InputItem = Annotated[
+    Union[MessageItem, FunctionCallItem, FunctionCallOutputItem, OpaqueItem],
+    pydantic.Field(discriminator="type"),
+]
+
+
 class ResponsesRequest(_Model):
     """The Responses API body."""
 
     model: Optional[str] = None
     models: Optional[List[str]] = None
-    input: Union[str, List[Dict[str, Any]]]
+    input: Union[str, Annotated[List[InputItem], pydantic.Field(min_length=1)]]
     instructions: Optional[str] = None
     reasoning: Optional[ReasoningOptions] = None
     max_output_tokens: Optional[int] = pydantic.Field(default=None, ge=1)
@@ -57,6 +131,18 @@ class ResponsesRequest(_Model):
     metadata: Optional[Dict[str, Any]] = None
     previous_response_id: Optional[str] = None
     user: Optional[str] = None
+
+    @pydantic.field_validator("input", mode="before")
+    @classmethod
+    def _default_item_type(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [
+                {**item, "type": "message"}
+                if isinstance(item, dict) and "type" not in item
+                else item
+                for item in value
+            ]
+        return value
 
 
 def _invalid(loc: List[Any], message: str) -> GatewayError:
@@ -78,83 +164,49 @@ def _turns(request: ResponsesRequest) -> tuple[List[_engine.Turn], int]:
     if isinstance(request.input, str):
         turns.append(_engine.Turn(role="user", text=request.input))
         return turns, tokens + 4 + _engine.count_tokens(request.input)
-    if not request.input:
-        raise _invalid(["input"], "input must not be an empty list")
     for index, item in enumerate(request.input):
-        kind = item.get("type", "message")
-        if kind == "message":
-            role = item.get("role")
-            if role not in {"user", "assistant", "system", "developer"}:
-                raise _invalid(
-                    ["input", index, "role"], "role must be user, assistant, system or developer"
-                )
+        if isinstance(item, MessageItem):
             texts: List[str] = []
             attachments: List[_engine.Attachment] = []
-            content = item.get("content")
-            if isinstance(content, str):
-                texts.append(content)
-            elif isinstance(content, list):
-                for p_index, part in enumerate(content):
-                    ptype = part.get("type") if isinstance(part, dict) else None
-                    if ptype in {"input_text", "output_text", "text"} and isinstance(
-                        part.get("text"), str
-                    ):
-                        texts.append(part["text"])
-                    elif ptype == "input_image":
-                        url = str(part.get("image_url") or part.get("file_id") or "")
-                        attachments.append(_engine.Attachment("image", url[:60]))
-                        tokens += 85
-                    elif ptype == "input_audio":
-                        audio = part.get("input_audio") or {}
-                        raw = decode_base64(str(audio.get("data", "")))
-                        if raw is None:
-                            raise _invalid(
-                                ["input", index, "content", p_index],
-                                "input_audio.data is not valid base64",
-                            )
-                        fmt = str(audio.get("format", "wav"))
-                        attachments.append(
-                            _engine.Attachment("audio", fmt, audio_seconds(raw, fmt))
-                        )
-                    elif ptype == "input_file":
-                        attachments.append(_engine.Attachment("file"))
-                        tokens += 50
-                    elif ptype == "refusal":
-                        continue
-                    else:
+            parts = (
+                [InputText(type="input_text", text=item.content)]
+                if isinstance(item.content, str)
+                else item.content
+            )
+            for p_index, part in enumerate(parts):
+                if isinstance(part, (InputText, OutputText)):
+                    texts.append(part.text)
+                elif isinstance(part, InputImage):
+                    where = part.image_url or part.file_id or ""
+                    attachments.append(_engine.Attachment("image", where[:60]))
+                    tokens += 85
+                elif isinstance(part, InputAudioPart):
+                    raw = decode_base64(part.input_audio.data)
+                    if raw is None:
                         raise _invalid(
-                            ["input", index, "content", p_index],
-                            f"unsupported content part type {ptype!r}",
+                            ["input", index, "content", p_index, "input_audio", "data"],
+                            "input_audio.data is not valid base64",
                         )
-            else:
-                raise _invalid(
-                    ["input", index, "content"], "content must be a string or a list of parts"
-                )
+                    fmt = part.input_audio.format
+                    attachments.append(_engine.Attachment("audio", fmt, audio_seconds(raw, fmt)))
+                elif isinstance(part, InputFile):
+                    attachments.append(_engine.Attachment("file"))
+                    tokens += 50
             text = "\n".join(texts)
             tokens += 4 + _engine.count_tokens(text)
-            turns.append(_engine.Turn(role=str(role), text=text, attachments=attachments))
-        elif kind == "function_call":
-            call = {
-                "id": str(item.get("call_id", "")),
-                "name": str(item.get("name", "")),
-                "arguments": str(item.get("arguments", "")),
-            }
+            turns.append(_engine.Turn(role=item.role, text=text, attachments=attachments))
+        elif isinstance(item, FunctionCallItem):
+            call = {"id": item.call_id, "name": item.name, "arguments": item.arguments}
             tokens += _engine.count_tokens(call["name"] + call["arguments"]) + 3
             if turns and turns[-1].role == "assistant" and turns[-1].tool_calls:
                 turns[-1].tool_calls.append(call)
             else:
                 turns.append(_engine.Turn(role="assistant", tool_calls=[call]))
-        elif kind == "function_call_output":
-            if not item.get("call_id"):
-                raise _invalid(["input", index, "call_id"], "function_call_output needs call_id")
-            output = item.get("output", "")
-            text = output if isinstance(output, str) else str(output)
-            tokens += 4 + _engine.count_tokens(text)
-            turns.append(_engine.Turn(role="tool", text=text, tool_call_id=str(item["call_id"])))
-        elif kind in {"reasoning", "item_reference"}:
-            continue
-        else:
-            raise _invalid(["input", index, "type"], f"unsupported input item type {kind!r}")
+        elif isinstance(item, FunctionCallOutputItem):
+            output = item.output if isinstance(item.output, str) else json.dumps(item.output)
+            tokens += 4 + _engine.count_tokens(output)
+            turns.append(_engine.Turn(role="tool", text=output, tool_call_id=item.call_id))
+        # Reasoning items and item references carry nothing the local engine reads.
     return turns, tokens
 
 
@@ -182,7 +234,8 @@ def _tools(request: ResponsesRequest) -> List[_engine.ToolSpec]:
 
 def _format(request: ResponsesRequest) -> Dict[str, Any]:
     fmt = (request.text or {}).get("format") or request.response_format or {"type": "text"}
-    if not isinstance(fmt, dict) or fmt.get("type") not in {"text", "json_object", "json_schema"}:
+    kind = fmt.get("type") if isinstance(fmt, dict) else None
+    if kind not in ("text", "json_object", "json_schema"):
         raise _invalid(["text", "format"], "format type must be text, json_object or json_schema")
     return fmt
 

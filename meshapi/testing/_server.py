@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any, Dict, Optional, Sequence, Type
+from typing import Any, Dict, Optional, Sequence, Tuple, Type
 
 from ._faults import FaultController
 from ._state import Gateway, GatewayConfig, KeyRecord, KeySetting
@@ -59,7 +59,7 @@ class LocalGateway:
             "host": host,
             "port": port,
             "api_key": api_key,
-            "api_keys": tuple(api_keys) if api_keys is not None else None,
+            "api_keys": _key_list(api_keys),
             "db_path": str(db_path) if db_path is not None else None,
             "catalogue_path": str(catalogue_path) if catalogue_path is not None else None,
             "rpm": rpm,
@@ -88,7 +88,14 @@ class LocalGateway:
         """Bind, start serving, and return once the server accepts connections."""
         if self._thread is not None:
             raise RuntimeError("this LocalGateway is already running")
-        import uvicorn
+        try:
+            import starlette  # noqa: F401
+            import uvicorn
+        except ImportError as exc:
+            raise ImportError(
+                "LocalGateway needs the gateway extra: pip install 'meshapi[gateway]'"
+                f" ({exc.name} is missing)"
+            ) from exc
 
         from ._app import create_app
 
@@ -113,7 +120,6 @@ class LocalGateway:
                 backlog=2048,
                 timeout_graceful_shutdown=2,
                 timeout_keep_alive=5,
-                ws=_websocket_impl(),
             )
             server = uvicorn.Server(uv_config)
         except BaseException:
@@ -227,16 +233,20 @@ class LocalGateway:
         return f"LocalGateway({where})"
 
 
-def _websocket_impl() -> str:
-    # The sans-I/O implementation avoids websockets' deprecated legacy server (newer uvicorn).
-    from uvicorn.config import WS_PROTOCOLS
-
-    return "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "auto"
+def _key_list(api_keys: Optional[Sequence[KeySetting]]) -> Optional[Tuple[KeySetting, ...]]:
+    if api_keys is None:
+        return None
+    if isinstance(api_keys, (str, bytes)):
+        raise TypeError("api_keys must be a list of keys, not one string")
+    return tuple(api_keys)
 
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must be IPPROTO_TCP, not 0: asyncio only switches Nagle off (TCP_NODELAY) on
+    # accepted sockets whose proto says TCP, and with Nagle on every small response waits
+    # ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))

@@ -399,6 +399,8 @@ class Gateway:
         self.add_key(
             KeyRecord(key=config.api_key, owner=config.owner, balance_usd=config.balance_usd)
         )
+        if isinstance(config.api_keys, (str, bytes)):
+            raise TypeError("api_keys must be a list of keys, not one string")
         for setting in config.api_keys:
             self.add_key(setting)
         self.stopping = threading.Event()
@@ -428,6 +430,8 @@ class Gateway:
             unknown = set(fields) - {f.name for f in dataclasses.fields(KeyRecord)}
             if unknown:
                 raise ValueError(f"unknown key settings: {sorted(unknown)}")
+            if "key" not in fields:
+                raise ValueError("each key setting needs a 'key'")
             fields.setdefault("owner", self.config.owner)
             record = KeyRecord(**fields)
         if not isinstance(record.key, str) or not record.key:

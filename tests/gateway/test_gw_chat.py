@@ -53,7 +53,11 @@ FLIGHT_TOOL = {
 
 
 def chat(api: httpx.Client, content: Any = "Hello", **body: Any) -> Dict[str, Any]:
-    payload: Dict[str, Any] = {"model": MINI, "messages": [{"role": "user", "content": content}], **body}
+    payload: Dict[str, Any] = {
+        "model": MINI,
+        "messages": [{"role": "user", "content": content}],
+        **body,
+    }
     response = api.post("/v1/chat/completions", json=payload)
     assert response.status_code == 200, response.text
     result: Dict[str, Any] = response.json()
@@ -78,7 +82,9 @@ def test_the_completion_object_has_the_openai_shape(api: httpx.Client) -> None:
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 
 
-def test_the_same_input_gives_the_same_reply_and_seed_or_temperature_change_it(api: httpx.Client) -> None:
+def test_the_same_input_gives_the_same_reply_and_seed_or_temperature_change_it(
+    api: httpx.Client,
+) -> None:
     prompt = "Tell me something about distributed systems and consensus"
     first, second = text_of(chat(api, prompt)), text_of(chat(api, prompt))
     assert first == second
@@ -90,7 +96,10 @@ def test_the_same_input_gives_the_same_reply_and_seed_or_temperature_change_it(a
 
 def test_different_models_answer_differently(api: httpx.Client) -> None:
     prompt = "Explain how vaccines train the immune system"
-    replies = {text_of(chat(api, prompt, model=m)) for m in ("openai/gpt-4o", "anthropic/claude-haiku-4.5", MINI)}
+    replies = {
+        text_of(chat(api, prompt, model=m))
+        for m in ("openai/gpt-4o", "anthropic/claude-haiku-4.5", MINI)
+    }
     assert len(replies) > 1
 
 
@@ -102,7 +111,9 @@ def test_different_models_answer_differently(api: httpx.Client) -> None:
         ("Count to 5", "1, 2, 3, 4, 5."),
     ],
 )
-def test_simple_instructions_are_followed_exactly(api: httpx.Client, prompt: str, expected: str) -> None:
+def test_simple_instructions_are_followed_exactly(
+    api: httpx.Client, prompt: str, expected: str
+) -> None:
     assert text_of(chat(api, prompt)) == expected
 
 
@@ -115,13 +126,15 @@ def test_multi_turn_context_is_used(api: httpx.Client) -> None:
     response = api.post("/v1/chat/completions", json={"model": MINI, "messages": messages})
     assert text_of(response.json()) == "Your name is Ada."
     messages[-1]["content"] = "What is my favourite colour?"
-    assert text_of(api.post("/v1/chat/completions", json={"model": MINI, "messages": messages}).json()) == (
-        "Your favourite colour is green."
-    )
+    assert text_of(
+        api.post("/v1/chat/completions", json={"model": MINI, "messages": messages}).json()
+    ) == ("Your favourite colour is green.")
 
 
 @pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
-def test_the_token_limit_cuts_the_reply_with_finish_reason_length(api: httpx.Client, field: str) -> None:
+def test_the_token_limit_cuts_the_reply_with_finish_reason_length(
+    api: httpx.Client, field: str
+) -> None:
     full = chat(api, "Count to 50")
     cut = chat(api, "Count to 50", **{field: 5})
     assert cut["choices"][0]["finish_reason"] == "length"
@@ -155,7 +168,10 @@ def test_image_and_audio_parts_are_accepted_and_acknowledged(api: httpx.Client) 
     parts = [
         {"type": "text", "text": "What do you see and hear?"},
         {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
-        {"type": "input_audio", "input_audio": {"data": base64.b64encode(buffer.getvalue()).decode(), "format": "wav"}},
+        {
+            "type": "input_audio",
+            "input_audio": {"data": base64.b64encode(buffer.getvalue()).decode(), "format": "wav"},
+        },
     ]
     result = chat(api, parts, model="google/gemini-2.5-flash")
     assert "1 image (example.com/cat.png)" in text_of(result)
@@ -167,7 +183,10 @@ def test_an_image_for_a_text_only_model_is_400(api: httpx.Client) -> None:
     parts = [{"type": "image_url", "image_url": {"url": "https://example.com/x.png"}}]
     response = api.post(
         "/v1/chat/completions",
-        json={"model": "meta-llama/llama-3.3-70b-instruct", "messages": [{"role": "user", "content": parts}]},
+        json={
+            "model": "meta-llama/llama-3.3-70b-instruct",
+            "messages": [{"role": "user", "content": parts}],
+        },
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_request"
@@ -177,7 +196,10 @@ def test_bad_base64_audio_is_422(api: httpx.Client) -> None:
     parts = [{"type": "input_audio", "input_audio": {"data": "***", "format": "wav"}}]
     response = api.post(
         "/v1/chat/completions",
-        json={"model": "openai/gpt-4o-audio-preview", "messages": [{"role": "user", "content": parts}]},
+        json={
+            "model": "openai/gpt-4o-audio-preview",
+            "messages": [{"role": "user", "content": parts}],
+        },
     )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["loc"][-1] == "data"
@@ -187,10 +209,9 @@ def test_usage_and_cost_follow_the_catalogue_prices(api: httpx.Client) -> None:
     model = api.get("/v1/models/anthropic/claude-sonnet-4.5").json()
     result = chat(api, "Explain photosynthesis", model=model["id"])
     usage, pricing = result["usage"], model["pricing"]
-    expected = (
-        Decimal(usage["prompt_tokens"]) / 1000 * Decimal(str(pricing["prompt_usd_per_1k"]))
-        + Decimal(usage["completion_tokens"]) / 1000 * Decimal(str(pricing["completion_usd_per_1k"]))
-    )
+    expected = Decimal(usage["prompt_tokens"]) / 1000 * Decimal(
+        str(pricing["prompt_usd_per_1k"])
+    ) + Decimal(usage["completion_tokens"]) / 1000 * Decimal(str(pricing["completion_usd_per_1k"]))
     assert isinstance(result["cost"], str)
     assert abs(Decimal(result["cost"]) - expected) < Decimal("0.00000001")
     free = chat(api, "Hi", model="meta-llama/llama-3.3-70b-instruct:free")
@@ -199,7 +220,8 @@ def test_usage_and_cost_follow_the_catalogue_prices(api: httpx.Client) -> None:
 
 def test_an_unknown_model_is_404_model_not_found(api: httpx.Client) -> None:
     response = api.post(
-        "/v1/chat/completions", json={"model": "acme/none", "messages": [{"role": "user", "content": "x"}]}
+        "/v1/chat/completions",
+        json={"model": "acme/none", "messages": [{"role": "user", "content": "x"}]},
     )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "model_not_found"
@@ -209,19 +231,28 @@ def test_an_unknown_model_is_404_model_not_found(api: httpx.Client) -> None:
     "model", ["openai/text-embedding-3-small", "openai/gpt-image-1", "openai/gpt-realtime-mini"]
 )
 def test_a_model_that_cannot_chat_is_400(api: httpx.Client, model: str) -> None:
-    response = api.post("/v1/chat/completions", json={"model": model, "messages": [{"role": "user", "content": "x"}]})
+    response = api.post(
+        "/v1/chat/completions",
+        json={"model": model, "messages": [{"role": "user", "content": "x"}]},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_request"
 
 
 def test_a_missing_model_without_a_template_is_422(api: httpx.Client) -> None:
-    response = api.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "x"}]})
+    response = api.post(
+        "/v1/chat/completions", json={"messages": [{"role": "user", "content": "x"}]}
+    )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["loc"] == ["body", "model"]
 
 
 def test_the_models_list_falls_back_and_says_so_in_headers(api: httpx.Client) -> None:
-    body = {"model": "acme/gone", "models": ["acme/also-gone", MINI], "messages": [{"role": "user", "content": "Hi"}]}
+    body = {
+        "model": "acme/gone",
+        "models": ["acme/also-gone", MINI],
+        "messages": [{"role": "user", "content": "Hi"}],
+    }
     response = api.post("/v1/chat/completions", json=body)
     assert response.status_code == 200
     assert response.json()["model"] == MINI
@@ -242,7 +273,13 @@ def tool_calls(result: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def test_a_tool_is_called_when_the_prompt_asks_for_it(api: httpx.Client) -> None:
-    result = chat(api, "What is the weather in Paris?", model="openai/gpt-4o", tools=[WEATHER_TOOL], tool_choice="auto")
+    result = chat(
+        api,
+        "What is the weather in Paris?",
+        model="openai/gpt-4o",
+        tools=[WEATHER_TOOL],
+        tool_choice="auto",
+    )
     choice = result["choices"][0]
     assert choice["finish_reason"] == "tool_calls"
     assert choice["message"]["content"] is None
@@ -252,7 +289,9 @@ def test_a_tool_is_called_when_the_prompt_asks_for_it(api: httpx.Client) -> None
     assert json.loads(call["function"]["arguments"]) == {"city": "Paris"}
 
 
-def test_no_tool_is_called_when_the_prompt_is_unrelated_or_choice_is_none(api: httpx.Client) -> None:
+def test_no_tool_is_called_when_the_prompt_is_unrelated_or_choice_is_none(
+    api: httpx.Client,
+) -> None:
     unrelated = chat(api, "Write a haiku about spring", tools=[WEATHER_TOOL])
     assert "tool_calls" not in unrelated["choices"][0]["message"]
     refused = chat(api, "What is the weather in Paris?", tools=[WEATHER_TOOL], tool_choice="none")
@@ -271,8 +310,13 @@ def test_tool_choice_forces_a_named_tool_or_any_tool(api: httpx.Client) -> None:
     assert tool_calls(required)[0]["function"]["name"] == "get_weather"
 
 
-def test_tool_arguments_are_valid_against_a_rich_schema_and_use_the_prompt(api: httpx.Client) -> None:
-    prompt = "Please book a flight to Lisbon for 3 passengers in business class, email me at ana@example.org"
+def test_tool_arguments_are_valid_against_a_rich_schema_and_use_the_prompt(
+    api: httpx.Client,
+) -> None:
+    prompt = (
+        "Please book a flight to Lisbon for 3 passengers in business class,"
+        " email me at ana@example.org"
+    )
     result = chat(api, prompt, tools=[WEATHER_TOOL, FLIGHT_TOOL])
     (call,) = tool_calls(result)
     assert call["function"]["name"] == "book_flight"
@@ -300,9 +344,15 @@ def test_after_a_tool_result_the_model_answers_from_it(api: httpx.Client) -> Non
     messages = [
         {"role": "user", "content": "What is the weather in Paris?"},
         first["choices"][0]["message"],
-        {"role": "tool", "tool_call_id": call["id"], "content": json.dumps({"temperature_c": 18, "conditions": "sunny"})},
+        {
+            "role": "tool",
+            "tool_call_id": call["id"],
+            "content": json.dumps({"temperature_c": 18, "conditions": "sunny"}),
+        },
     ]
-    result = api.post("/v1/chat/completions", json={"model": MINI, "messages": messages, "tools": [WEATHER_TOOL]})
+    result = api.post(
+        "/v1/chat/completions", json={"model": MINI, "messages": messages, "tools": [WEATHER_TOOL]}
+    )
     text = text_of(result.json())
     assert result.json()["choices"][0]["finish_reason"] == "stop"
     assert "get_weather" in text and "Paris" in text and "18" in text and "sunny" in text
@@ -326,7 +376,10 @@ def test_forcing_a_tool_that_was_not_offered_is_400(api: httpx.Client) -> None:
 def test_json_schema_response_format_gives_valid_json(api: httpx.Client) -> None:
     schema = {
         "type": "object",
-        "properties": {"answer": {"type": "string"}, "confidence": {"type": "number", "minimum": 0, "maximum": 1}},
+        "properties": {
+            "answer": {"type": "string"},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        },
         "required": ["answer", "confidence"],
     }
     result = chat(
@@ -361,7 +414,11 @@ def test_an_audio_model_returns_a_wav_and_its_transcript(api: httpx.Client) -> N
 
 
 def test_audio_output_needs_an_audio_model_and_a_supported_format(api: httpx.Client) -> None:
-    body = {"model": MINI, "messages": [{"role": "user", "content": "x"}], "modalities": ["text", "audio"]}
+    body = {
+        "model": MINI,
+        "messages": [{"role": "user", "content": "x"}],
+        "modalities": ["text", "audio"],
+    }
     assert api.post("/v1/chat/completions", json=body).status_code == 400
     body.update(model="openai/gpt-4o-audio-preview", audio={"format": "mp3"})
     response = api.post("/v1/chat/completions", json=body)
@@ -373,7 +430,11 @@ def test_audio_output_needs_an_audio_model_and_a_supported_format(api: httpx.Cli
 
 
 def stream_chat(api: httpx.Client, **body: Any) -> List[Any]:
-    payload = {"model": MINI, "messages": [{"role": "user", "content": "Write a haiku about Python."}], **body}
+    payload = {
+        "model": MINI,
+        "messages": [{"role": "user", "content": "Write a haiku about Python."}],
+        **body,
+    }
     response = post_stream(api, "/v1/chat/completions", {**payload, "stream": True})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -382,7 +443,9 @@ def stream_chat(api: httpx.Client, **body: Any) -> List[Any]:
     return [data for _, data in frames[:-1]]
 
 
-def test_a_stream_sends_the_role_first_then_tokens_and_matches_the_plain_reply(api: httpx.Client) -> None:
+def test_a_stream_sends_the_role_first_then_tokens_and_matches_the_plain_reply(
+    api: httpx.Client,
+) -> None:
     chunks = stream_chat(api)
     assert all(c["object"] == "chat.completion.chunk" for c in chunks)
     assert len({c["id"] for c in chunks}) == 1
@@ -390,7 +453,11 @@ def test_a_stream_sends_the_role_first_then_tokens_and_matches_the_plain_reply(a
     text = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
     assert len([c for c in chunks if c["choices"] and c["choices"][0]["delta"].get("content")]) > 5
     plain = api.post(
-        "/v1/chat/completions", json={"model": MINI, "messages": [{"role": "user", "content": "Write a haiku about Python."}]}
+        "/v1/chat/completions",
+        json={
+            "model": MINI,
+            "messages": [{"role": "user", "content": "Write a haiku about Python."}],
+        },
     ).json()
     assert text == text_of(plain)
     last = chunks[-1]
@@ -410,7 +477,9 @@ def test_include_usage_adds_a_final_chunk_with_no_choices(api: httpx.Client) -> 
 
 def test_a_streamed_tool_call_assembles_into_valid_arguments(api: httpx.Client) -> None:
     chunks = stream_chat(
-        api, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=[WEATHER_TOOL]
+        api,
+        messages=[{"role": "user", "content": "What is the weather in Paris?"}],
+        tools=[WEATHER_TOOL],
     )
     deltas = [c["choices"][0]["delta"] for c in chunks if c["choices"]]
     parts = [d["tool_calls"][0] for d in deltas if d.get("tool_calls")]
@@ -428,7 +497,11 @@ def test_a_stream_with_a_token_limit_ends_with_length(api: httpx.Client) -> None
 
 
 def test_a_stream_request_that_fails_validation_is_a_plain_http_error(api: httpx.Client) -> None:
-    response = post_stream(api, "/v1/chat/completions", {"model": "acme/none", "stream": True, "messages": [{"role": "user", "content": "x"}]})
+    response = post_stream(
+        api,
+        "/v1/chat/completions",
+        {"model": "acme/none", "stream": True, "messages": [{"role": "user", "content": "x"}]},
+    )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "model_not_found"
 
@@ -441,7 +514,11 @@ def test_an_audio_stream_carries_transcript_and_data_deltas(api: httpx.Client) -
         modalities=["text", "audio"],
         audio={"voice": "alloy", "format": "pcm16"},
     )
-    audio = [c["choices"][0]["delta"]["audio"] for c in chunks if c["choices"] and "audio" in c["choices"][0]["delta"]]
+    audio = [
+        c["choices"][0]["delta"]["audio"]
+        for c in chunks
+        if c["choices"] and "audio" in c["choices"][0]["delta"]
+    ]
     transcript = "".join(a.get("transcript", "") for a in audio)
     pcm = b"".join(base64.b64decode(a["data"]) for a in audio if "data" in a)
     assert transcript == "Good morning."

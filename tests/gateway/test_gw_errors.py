@@ -29,13 +29,20 @@ def assert_envelope(response: httpx.Response, status: int, code: str) -> Dict[st
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer rsk_unknown"}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer"}],
+    [
+        {},
+        {"Authorization": "Bearer rsk_unknown"},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer"},
+    ],
     ids=["missing", "unknown", "wrong-scheme", "empty"],
 )
 def test_requests_without_a_valid_key_get_401_unauthorized(
     shared_gateway: LocalGateway, headers: Dict[str, str]
 ) -> None:
-    response = httpx.post(f"{shared_gateway.base_url}/v1/chat/completions", json=CHAT, headers=headers)
+    response = httpx.post(
+        f"{shared_gateway.base_url}/v1/chat/completions", json=CHAT, headers=headers
+    )
     assert_envelope(response, 401, "unauthorized")
 
 
@@ -48,7 +55,12 @@ def test_a_suspended_key_gets_403_forbidden(shared_gateway: LocalGateway) -> Non
 def test_a_key_without_balance_gets_402_and_spending_drains_the_balance(
     make_gateway: Callable[..., LocalGateway],
 ) -> None:
-    gateway = make_gateway(api_keys=[KeyRecord(key="rsk_poor", balance_usd=0.0), {"key": "rsk_tiny", "balance_usd": 1e-5}])
+    gateway = make_gateway(
+        api_keys=[
+            KeyRecord(key="rsk_poor", balance_usd=0.0),
+            {"key": "rsk_tiny", "balance_usd": 1e-5},
+        ]
+    )
     with client_for(gateway, "rsk_poor") as client:
         assert_envelope(client.post("/v1/chat/completions", json=CHAT), 402, "spend_limit_exceeded")
     with client_for(gateway, "rsk_tiny") as client:
@@ -68,7 +80,9 @@ def test_every_response_carries_a_request_id_and_the_api_version(api: httpx.Clie
 
 
 def test_a_client_request_id_is_echoed_and_used_in_the_envelope(api: httpx.Client) -> None:
-    response = api.post("/v1/chat/completions", json={"messages": []}, headers={"X-Request-Id": "my-trace-42"})
+    response = api.post(
+        "/v1/chat/completions", json={"messages": []}, headers={"X-Request-Id": "my-trace-42"}
+    )
     assert response.headers["x-request-id"] == "my-trace-42"
     assert response.json()["request_id"] == "my-trace-42"
 
@@ -80,7 +94,9 @@ def test_a_valid_mesh_version_is_echoed(api: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize("version", ["", "2024", "2024-13", "v1", "2024-06-01"])
-def test_a_malformed_or_empty_mesh_version_is_400_invalid_api_version(api: httpx.Client, version: str) -> None:
+def test_a_malformed_or_empty_mesh_version_is_400_invalid_api_version(
+    api: httpx.Client, version: str
+) -> None:
     response = api.get("/v1/models", headers={"X-Mesh-Version": version})
     assert_envelope(response, 400, "invalid_api_version")
 
@@ -104,14 +120,16 @@ def test_a_wrong_method_answers_405(api: httpx.Client) -> None:
         (b"", ["body"], "missing"),
         (b"{not json", ["body", 1], "json_invalid"),
         (b"[1, 2]", ["body"], "model_attributes_type"),
-        (b"{\"a\": \"\x80\"}", ["body"], "json_invalid"),
+        (b'{"a": "\x80"}', ["body"], "json_invalid"),
     ],
     ids=["empty", "bad-json", "not-an-object", "not-utf8"],
 )
 def test_unparseable_bodies_are_422_with_details(
     api: httpx.Client, content: bytes, loc: Any, type_: str
 ) -> None:
-    response = api.post("/v1/chat/completions", content=content, headers={"Content-Type": "application/json"})
+    response = api.post(
+        "/v1/chat/completions", content=content, headers={"Content-Type": "application/json"}
+    )
     error = assert_envelope(response, 422, "validation_error")
     assert error["details"][0]["loc"] == loc
     assert error["details"][0]["type"] == type_
@@ -123,7 +141,11 @@ def test_unparseable_bodies_are_422_with_details(
         ({"model": "openai/gpt-4o-mini"}, ["body", "messages"], "missing"),
         ({**CHAT, "temperature": "hot"}, ["body", "temperature"], "float_parsing"),
         ({**CHAT, "max_tokens": 0}, ["body", "max_tokens"], "greater_than_equal"),
-        ({**CHAT, "messages": [{"role": "robot", "content": "x"}]}, ["body", "messages", 0, "role"], "literal_error"),
+        (
+            {**CHAT, "messages": [{"role": "robot", "content": "x"}]},
+            ["body", "messages", 0, "role"],
+            "literal_error",
+        ),
         (
             {**CHAT, "messages": [{"role": "user", "content": [{"type": "video", "url": "x"}]}]},
             ["body", "messages", 0, "content"],
@@ -131,7 +153,14 @@ def test_unparseable_bodies_are_422_with_details(
         ),
         ({**CHAT, "stop": ["a", "b", "c", "d", "e"]}, ["body", "stop"], "value_error"),
     ],
-    ids=["missing-messages", "wrong-type", "out-of-range", "bad-role", "bad-part", "too-many-stops"],
+    ids=[
+        "missing-messages",
+        "wrong-type",
+        "out-of-range",
+        "bad-role",
+        "bad-part",
+        "too-many-stops",
+    ],
 )
 def test_malformed_fields_are_422_with_pydantic_style_details(
     api: httpx.Client, body: Dict[str, Any], loc: Any, type_: Any
@@ -139,7 +168,9 @@ def test_malformed_fields_are_422_with_pydantic_style_details(
     error = assert_envelope(api.post("/v1/chat/completions", json=body), 422, "validation_error")
     details = error["details"]
     assert all(set(d) == {"loc", "msg", "type"} for d in details)
-    assert any(d["loc"][: len(loc)] == loc and (type_ is None or d["type"] == type_) for d in details), details
+    assert any(
+        d["loc"][: len(loc)] == loc and (type_ is None or d["type"] == type_) for d in details
+    ), details
 
 
 def test_the_rpm_limit_gives_429_with_retry_after_and_does_not_count_rejections(
@@ -178,3 +209,21 @@ def test_per_key_limits_apply_to_their_key_only(make_gateway: Callable[..., Loca
         assert slow.get("/v1/models/free").status_code == 200
         assert slow.get("/v1/models/free").status_code == 429
         assert [fast.get("/v1/models/free").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_a_bug_in_a_handler_is_a_500_envelope_and_the_connection_stays_usable(
+    make_gateway: Callable[..., LocalGateway], caplog: pytest.LogCaptureFixture
+) -> None:
+    gateway = make_gateway()
+
+    def broken() -> Any:
+        raise RuntimeError("boom")
+
+    gateway.gateway.catalogue.all = broken  # type: ignore[method-assign]
+    with client_for(gateway) as client:
+        failed = client.get("/v1/models", headers={"X-Request-Id": "trace-500"})
+        error = assert_envelope(failed, 500, "upstream_error")
+        assert "boom" not in error["message"]
+        assert failed.headers["x-request-id"] == "trace-500"
+        assert client.get("/v1/models/openai/gpt-4o").status_code == 200
+    assert any("unexpected error" in record.getMessage() for record in caplog.records)

@@ -42,7 +42,9 @@ def test_create_get_list_update_delete(api: httpx.Client) -> None:
     assert api.get(f"/v1/templates/{template['id']}").json() == template
     listed = api.get("/v1/templates").json()
     assert isinstance(listed, list) and template["id"] in {t["id"] for t in listed}
-    updated = api.patch(f"/v1/templates/{template['id']}", json={"model": "openai/gpt-4o", "description": None})
+    updated = api.patch(
+        f"/v1/templates/{template['id']}", json={"model": "openai/gpt-4o", "description": None}
+    )
     assert updated.status_code == 200
     body = updated.json()
     assert body["model"] == "openai/gpt-4o" and body["description"] is None
@@ -65,13 +67,20 @@ def test_a_duplicate_name_is_409_conflict_on_create_and_rename(api: httpx.Client
 
 def test_unknown_ids_are_404_for_every_verb(api: httpx.Client) -> None:
     for method in ("GET", "PATCH", "DELETE"):
-        response = api.request(method, "/v1/templates/tpl_missing", json={} if method == "PATCH" else None)
+        response = api.request(
+            method, "/v1/templates/tpl_missing", json={} if method == "PATCH" else None
+        )
         assert response.status_code == 404, method
         assert response.json()["error"]["code"] == "not_found"
 
 
 def test_bad_template_bodies_are_422(api: httpx.Client) -> None:
-    for body in ({}, {"name": ""}, {"name": "x", "messages": [{"role": "alien", "content": "x"}]}, {"name": None}):
+    for body in (
+        {},
+        {"name": ""},
+        {"name": "x", "messages": [{"role": "alien", "content": "x"}]},
+        {"name": None},
+    ):
         response = api.post("/v1/templates", json=body)
         assert response.status_code == 422, body
     template = create(api)
@@ -84,11 +93,17 @@ def test_global_templates_are_listed_usable_and_read_only(api: httpx.Client) -> 
     globals_ = [t for t in api.get("/v1/templates").json() if t["is_global"]]
     assert {"summarize", "translate"} <= {t["name"] for t in globals_}
     summarize = next(t for t in globals_ if t["name"] == "summarize")
-    assert api.patch(f"/v1/templates/{summarize['id']}", json={"model": "openai/gpt-4o"}).status_code == 403
+    assert (
+        api.patch(f"/v1/templates/{summarize['id']}", json={"model": "openai/gpt-4o"}).status_code
+        == 403
+    )
     assert api.delete(f"/v1/templates/{summarize['id']}").status_code == 403
     reply = api.post(
         "/v1/chat/completions",
-        json={"template": "summarize", "variables": {"sentences": 1, "text": "Cats sleep a lot. They purr."}},
+        json={
+            "template": "summarize",
+            "variables": {"sentences": 1, "text": "Cats sleep a lot. They purr."},
+        },
     )
     assert reply.status_code == 200
     assert reply.json()["model"] == "openai/gpt-4o-mini"
@@ -113,36 +128,63 @@ def test_chat_renders_the_template_by_name_or_id_with_its_model(api: httpx.Clien
         )
         assert response.status_code == 200, response.text
         assert response.json()["model"] == "anthropic/claude-haiku-4.5"
-        assert "As a support agent for Acme Corp" in response.json()["choices"][0]["message"]["content"]
+        assert (
+            "As a support agent for Acme Corp"
+            in response.json()["choices"][0]["message"]["content"]
+        )
 
 
 def test_request_fields_override_the_template_model_and_params(api: httpx.Client) -> None:
-    template = create(api, system="Count for {{who}}.", model="openai/gpt-4o", params={"max_tokens": 2})
-    base = {"messages": [{"role": "user", "content": "Count to 20"}], "template": template["id"], "variables": {"who": "me"}}
+    template = create(
+        api, system="Count for {{who}}.", model="openai/gpt-4o", params={"max_tokens": 2}
+    )
+    base = {
+        "messages": [{"role": "user", "content": "Count to 20"}],
+        "template": template["id"],
+        "variables": {"who": "me"},
+    }
     limited = api.post("/v1/chat/completions", json=base).json()
     assert limited["model"] == "openai/gpt-4o"
     assert limited["choices"][0]["finish_reason"] == "length"
-    free = api.post("/v1/chat/completions", json={**base, "model": "openai/gpt-4o-mini", "max_tokens": 100}).json()
+    free = api.post(
+        "/v1/chat/completions", json={**base, "model": "openai/gpt-4o-mini", "max_tokens": 100}
+    ).json()
     assert free["model"] == "openai/gpt-4o-mini"
     assert free["choices"][0]["finish_reason"] == "stop"
 
 
 def test_a_missing_variable_is_422_naming_each_one(api: httpx.Client) -> None:
-    template = create(api, system="Hello {{ first }} and {{second}}", messages=[{"role": "user", "content": "{{third}}"}], model="openai/gpt-4o-mini")
+    template = create(
+        api,
+        system="Hello {{ first }} and {{second}}",
+        messages=[{"role": "user", "content": "{{third}}"}],
+        model="openai/gpt-4o-mini",
+    )
     response = api.post(
         "/v1/chat/completions",
-        json={"messages": [{"role": "user", "content": "x"}], "template": template["name"], "variables": {"second": "b"}},
+        json={
+            "messages": [{"role": "user", "content": "x"}],
+            "template": template["name"],
+            "variables": {"second": "b"},
+        },
     )
     assert response.status_code == 422
     details = response.json()["error"]["details"]
-    assert [d["loc"] for d in details] == [["body", "variables", "first"], ["body", "variables", "third"]]
+    assert [d["loc"] for d in details] == [
+        ["body", "variables", "first"],
+        ["body", "variables", "third"],
+    ]
     assert all(d["type"] == "missing" for d in details)
 
 
 def test_an_unknown_template_in_chat_is_404(api: httpx.Client) -> None:
     response = api.post(
         "/v1/chat/completions",
-        json={"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "template": "no-such"},
+        json={
+            "model": "openai/gpt-4o-mini",
+            "messages": [{"role": "user", "content": "x"}],
+            "template": "no-such",
+        },
     )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
@@ -157,7 +199,11 @@ def test_responses_render_the_template_into_instructions_and_input(api: httpx.Cl
     )
     response = api.post(
         "/v1/responses",
-        json={"input": "What is my name?", "template": template["name"], "variables": {"subject": "maths"}},
+        json={
+            "input": "What is my name?",
+            "template": template["name"],
+            "variables": {"subject": "maths"},
+        },
     )
     assert response.status_code == 200, response.text
     body = response.json()
