@@ -116,6 +116,7 @@ class LocalGateway:
                 log_config=None,
                 access_log=False,
                 lifespan="on",
+                ws=_ws_protocol(),
                 limit_concurrency=config.limit_concurrency,
                 backlog=2048,
                 timeout_graceful_shutdown=2,
@@ -255,3 +256,15 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def _ws_protocol() -> str:
+    """uvicorn's sans-I/O websockets implementation where it has one (0.35+).
+
+    The default "websockets" mode runs on the library's deprecated legacy server and warns on
+    every connection; the realtime endpoint answers refusals with raw ASGI messages, which work
+    on both modes.
+    """
+    from uvicorn.config import WS_PROTOCOLS
+
+    return "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "auto"
