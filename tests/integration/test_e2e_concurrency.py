@@ -1,0 +1,45 @@
+"""Many concurrent streams through one AsyncMeshAPI client against the local gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, List
+
+import pytest
+
+from meshapi import AsyncMeshAPI, ChatCompletionParams, ChatMessage
+from meshapi.testing import LocalGateway
+
+CLIENTS = 200
+
+
+async def test_200_concurrent_streams_all_complete(
+    gw: LocalGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def one(client: AsyncMeshAPI, i: int) -> str:
+        params = ChatCompletionParams(
+            model="openai/gpt-4o-mini",
+            messages=[ChatMessage(role="user", content=f"Tell me about topic number {i}.")],
+        )
+        parts: List[str] = []
+        usage_seen = False
+        async for chunk in client.chat.completions.stream(params):
+            if chunk.choices:
+                parts.append(chunk.choices[0].delta.content or "")
+            if chunk.usage is not None:
+                usage_seen = True
+        assert usage_seen, f"stream {i} ended without its usage chunk"
+        return "".join(parts)
+
+    async with AsyncMeshAPI(base_url=gw.base_url, token=gw.api_key, timeout=60.0) as client:
+        started = time.perf_counter()
+        results: List[Any] = await asyncio.gather(
+            *(one(client, i) for i in range(CLIENTS)), return_exceptions=True
+        )
+        elapsed = time.perf_counter() - started
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert not failures, f"{len(failures)} of {CLIENTS} streams failed; first: {failures[0]!r}"
+    assert all(isinstance(r, str) and r for r in results)
+    with capsys.disabled():
+        print(f"\n[concurrency] {CLIENTS} concurrent streams read to the end in {elapsed:.2f} s")
