@@ -250,6 +250,8 @@ class BaseHttpClient:
             max_retries=self.max_retries,
             max_retry_wait=self.max_retry_wait,
             stream=stream,
+            error_code=error.error_code,
+            details=error.details,
             **kwargs,
         )
 

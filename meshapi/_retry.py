@@ -29,6 +29,7 @@ __all__ = [
     "backoff_delay",
     "decide_after_exception",
     "decide_after_status",
+    "is_permanent_failure",
     "is_retryable_exception",
     "parse_retry_after",
     "retry_after_from",
@@ -105,6 +106,32 @@ def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> fl
     return base * (1.0 - 0.25 * rand())
 
 
+# Per-model failure codes that a repeat of the same request cannot fix.
+_PERMANENT_CODES = frozenset(
+    {
+        "model_not_found",
+        "not_found",
+        "validation_error",
+        "invalid_request",
+        "unauthorized",
+        "forbidden",
+        "spend_limit_exceeded",
+        "not_implemented",
+        "provider_job_failed",
+    }
+)
+
+
+def is_permanent_failure(error_code: Optional[str], details: Any) -> bool:
+    """A compare 502 ``all_models_failed`` whose every model failed for a permanent reason
+    (unknown model, bad request...): the status is a retry signal, the cause is not."""
+    if error_code != "all_models_failed" or not isinstance(details, list) or not details:
+        return False
+    return all(
+        isinstance(item, Mapping) and item.get("error_code") in _PERMANENT_CODES for item in details
+    )
+
+
 def decide_after_status(
     status: int,
     retry_after: Optional[float],
@@ -113,11 +140,15 @@ def decide_after_status(
     max_retries: int,
     max_retry_wait: float,
     stream: bool,
+    error_code: Optional[str] = None,
+    details: Any = None,
     rand: Callable[[], float] = random.random,
 ) -> RetryDecision:
     """Decide after an HTTP error status. ``attempt`` counts the retries already made."""
     if status not in RETRY_STATUSES:
         return RetryDecision(False, reason=f"status {status} is not retried")
+    if is_permanent_failure(error_code, details):
+        return RetryDecision(False, reason="every model failed for a reason a retry cannot fix")
     if stream:
         return RetryDecision(False, reason="a stream is not retried once the server answered")
     if attempt >= max_retries:

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Type, TypeVar
 import pydantic
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -350,6 +350,10 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:
+            # The client hung up before its body was read (e.g. its timeout ran out during an
+            # injected stall): nobody is left to answer, and it is not a gateway error.
+            return
         except Exception:
             # A bug in a handler still answers with the envelope (and keeps the connection
             # usable); after the response started there is nothing left but to drop it.

@@ -168,3 +168,21 @@ def test_failures_after_the_server_may_have_acted_are_not_retried(exc: Exception
 def test_exception_retries_stop_after_max_retries() -> None:
     exc = httpx.ConnectError("refused", request=_REQ)
     assert not decide_after_exception(exc, attempt=2, max_retries=2).retry
+
+
+def test_compare_all_models_failed_for_permanent_reasons_is_not_retried() -> None:
+    details = [
+        {"model": "a/x", "error": "no such model", "error_code": "model_not_found"},
+        {"model": "b/y", "error": "bad", "error_code": "validation_error"},
+    ]
+    assert not decide(502, error_code="all_models_failed", details=details)[0]
+
+
+def test_compare_all_models_failed_with_a_transient_cause_is_retried() -> None:
+    details = [
+        {"model": "a/x", "error": "no such model", "error_code": "model_not_found"},
+        {"model": "b/y", "error": "provider down", "error_code": "upstream_error"},
+    ]
+    assert decide(502, error_code="all_models_failed", details=details)[0]
+    assert decide(502, error_code="all_models_failed", details=None)[0]
+    assert decide(502, error_code="upstream_error", details=details)[0]
