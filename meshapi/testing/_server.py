@@ -265,6 +265,10 @@ def _ws_protocol() -> str:
     every connection; the realtime endpoint answers refusals with raw ASGI messages, which work
     on both modes.
     """
+    import importlib.util
+
     from uvicorn.config import WS_PROTOCOLS
 
+    if importlib.util.find_spec("websockets") is None:
+        return "auto"  # uvicorn picks wsproto if present, else serves no WebSockets
     return "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "auto"
