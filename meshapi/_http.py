@@ -8,13 +8,13 @@ async paths cannot drift apart.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import time
 from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
 
 import httpx
+from pydantic import ValidationError
 
 from ._errors import (
     APIConnectionError,
@@ -131,6 +131,15 @@ class BaseHttpClient:
         # A seam for tests: the loops call this instead of time.sleep / asyncio.sleep directly.
         self.rand: Optional[Callable[[], float]] = None
 
+    _wire_headers: Optional[Dict[str, str]] = None
+
+    def _own_wire_headers(self, client: httpx.Client | httpx.AsyncClient) -> None:
+        # Every header our own client sends (httpx's defaults merged with ours), merged once.
+        self._wire_headers = dict(client.headers)
+        self._wire_stream_headers = {**self._wire_headers, "accept": "text/event-stream"}
+        self._urls: Dict[str, httpx.URL] = {}
+        self._timeout_ext = {"timeout": self.timeout.as_dict()}
+
     @property
     def api_key(self) -> str:
         """The API key (for the realtime URL). Never printed by the SDK."""
@@ -145,7 +154,12 @@ class BaseHttpClient:
         self, client: httpx.Client | httpx.AsyncClient, opts: RequestOptions, *, stream: bool
     ) -> httpx.Request:
         """The ``httpx.Request`` for one call: headers, ids, JSON body, timeout. No I/O."""
-        headers = dict(self._stream_headers if stream else self._headers)
+        wire = self._wire_headers
+        owned = wire is not None
+        if wire is not None:
+            headers = dict(self._wire_stream_headers if stream else wire)
+        else:
+            headers = dict(self._stream_headers if stream else self._headers)
         content = opts.content
         if opts.body is not None:
             content = encode_json(opts.body)
@@ -160,8 +174,26 @@ class BaseHttpClient:
                 for existing in [k for k in headers if k.lower() == lowered]:
                     del headers[existing]
                 headers[name] = value
-        if not any(k.lower() == "x-request-id" for k in headers):
+        if not opts.headers or not any(k.lower() == "x-request-id" for k in headers):
             headers["X-Request-Id"] = new_request_id()
+        if owned:
+            # Our own client has no defaults of its own to merge in (base URL, cookies, params,
+            # headers): build the request directly, with a cached URL and timeout extension.
+            params = _clean_params(opts.params)
+            if params is None:
+                url = self._urls.get(opts.path)
+                if url is None:
+                    url = httpx.URL(self.base_url + opts.path)
+                    if len(self._urls) < 256:
+                        self._urls[opts.path] = url
+            else:
+                url = httpx.URL(self.base_url + opts.path, params=params)
+            ext = (
+                self._timeout_ext
+                if opts.timeout is None
+                else {"timeout": _resolve_timeout(opts.timeout, self.timeout).as_dict()}
+            )
+            return httpx.Request(opts.method, url, content=content, headers=headers, extensions=ext)
         timeout = _resolve_timeout(opts.timeout, self.timeout)
         return client.build_request(
             opts.method,
@@ -231,6 +263,10 @@ class BaseHttpClient:
 
     def parse(self, response: httpx.Response, parser: ModelParser[T]) -> T:
         """Parse a successful response's body with ``parser``; ``InvalidResponseError`` if off."""
+        try:
+            return parser.validate(response.content)
+        except ValidationError:
+            pass  # parse again below, with the context (request id, path) the error needs
         return parser.parse(
             response.content,
             status=response.status_code,
@@ -330,8 +366,13 @@ class SyncHttpClient(BaseHttpClient):
         )
         self._owns_client = httpx_client is None
         self.client = httpx_client or httpx.Client(
-            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=False
+            timeout=self.timeout,
+            limits=DEFAULT_LIMITS,
+            follow_redirects=False,
+            headers=self._headers,
         )
+        if httpx_client is None:
+            self._own_wire_headers(self.client)
         self.sleep: Callable[[float], None] = time.sleep
 
     def close(self) -> None:
@@ -412,8 +453,15 @@ class AsyncHttpClient(BaseHttpClient):
         )
         self._owns_client = httpx_client is None
         self.client = httpx_client or httpx.AsyncClient(
-            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=False
+            timeout=self.timeout,
+            limits=DEFAULT_LIMITS,
+            follow_redirects=False,
+            headers=self._headers,
         )
+        if httpx_client is None:
+            self._own_wire_headers(self.client)
+        import asyncio  # deferred: `import meshapi` must not pay ~12 ms for asyncio
+
         self.sleep: Callable[[float], Any] = asyncio.sleep
 
     async def close(self) -> None:

@@ -115,8 +115,19 @@ class SSEDecoder:
         if last:
             self._partial.append(last)
         events: List[ServerSentEvent] = []
+        data = self._data
         for line in lines:
-            self._line(line, events)
+            # The two lines of nearly every frame, handled inline: "data: ..." and the blank.
+            if line[:6] == "data: ":
+                data.append(line[6:])
+            elif not line and data and self._event is None:
+                events.append(
+                    ServerSentEvent("\n".join(data), None, self.last_event_id, self.retry)
+                )
+                data = self._data = []
+            else:
+                self._line(line, events)
+                data = self._data
         return events
 
     def flush(self) -> List[ServerSentEvent]:
