@@ -3,13 +3,15 @@
 >>> from meshapi import MeshAPI, ChatCompletionParams, ChatMessage
 >>> client = MeshAPI(token="rsk_...")
 
-Everything public is importable from here. The realtime names load ``websockets`` support
-only when first used, so ``import meshapi`` stays light.
+Everything public is importable from here. ``import meshapi`` loads the clients, their
+transport and the errors; the models, resources and streams load on first use, and the realtime
+names never load ``websockets`` until a session is opened.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import importlib
+from typing import TYPE_CHECKING, Any, Dict, List
 
 from ._client import AsyncMeshAPI, MeshAPI
 from ._errors import (
@@ -31,93 +33,91 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._http import AsyncHttpClient, SyncHttpClient
-from ._sse import ServerSentEvent
-from ._streaming import AsyncStream, Stream
-from ._types import (
-    BatchList,
-    BatchObject,
-    BatchRequestCounts,
-    BatchRequestItem,
-    BulkEmbedRequest,
-    BulkEmbedResponse,
-    BulkEmbedResult,
-    ChatCompletionAudio,
-    ChatCompletionChoice,
-    ChatCompletionChunk,
-    ChatCompletionChunkChoice,
-    ChatCompletionMessage,
-    ChatCompletionParams,
-    ChatCompletionResponse,
-    ChatMessage,
-    ChoiceDelta,
-    ChoiceDeltaToolCall,
-    ChoiceDeltaToolCallFunction,
-    CompareModelOverride,
-    CompareParams,
-    CompareResponse,
-    CompareResult,
-    CompareStreamEvent,
-    CompletionTokensDetails,
-    ContentPart,
-    ContentPartImage,
-    ContentPartInputAudio,
-    ContentPartText,
-    CreateBatchParams,
-    CreateTemplateParams,
-    DeleteTemplateResponse,
-    EmbeddingsData,
-    EmbeddingsParams,
-    EmbeddingsResponse,
-    ImageData,
-    ImageGenerationParams,
-    ImageGenerationResponse,
-    ImageStreamEvent,
-    ImageURL,
-    ImageUsage,
-    InitUploadRequest,
-    InitUploadResponse,
-    InputAudio,
-    MessageParam,
-    ModelInfo,
-    ModelPricing,
-    PromptTokensDetails,
-    RagFileListResponse,
-    RagFileStatus,
-    ResponseOutputContent,
-    ResponseOutputItem,
-    ResponsesParams,
-    ResponsesResponse,
-    ResponsesStreamEvent,
-    ResponsesUsage,
-    SearchRequest,
-    SearchResponse,
-    SearchResult,
-    TemplateSummary,
-    Tool,
-    ToolCall,
-    ToolCallFunction,
-    ToolFunction,
-    UpdateTemplateParams,
-    UploadFileParams,
-    Usage,
-)
 from ._version import __version__
-from .resources.batches import AsyncBatchesResource, BatchesResource
-from .resources.chat import (
-    AsyncChatCompletionsResource,
-    AsyncChatResource,
-    ChatCompletionsResource,
-    ChatResource,
-)
-from .resources.compare import AsyncCompareResource, CompareResource
-from .resources.embeddings import AsyncEmbeddingsResource, EmbeddingsResource
-from .resources.images import AsyncImagesResource, ImagesResource
-from .resources.models import AsyncModelsResource, ModelsResource
-from .resources.rag import AsyncRagResource, RagResource
-from .resources.responses import AsyncResponsesResource, ResponsesResource
-from .resources.templates import AsyncTemplatesResource, TemplatesResource
 
 if TYPE_CHECKING:
+    from ._sse import ServerSentEvent
+    from ._streaming import AsyncStream, Stream
+    from ._types import (
+        BatchList,
+        BatchObject,
+        BatchRequestCounts,
+        BatchRequestItem,
+        BulkEmbedRequest,
+        BulkEmbedResponse,
+        BulkEmbedResult,
+        ChatCompletionAudio,
+        ChatCompletionChoice,
+        ChatCompletionChunk,
+        ChatCompletionChunkChoice,
+        ChatCompletionMessage,
+        ChatCompletionParams,
+        ChatCompletionResponse,
+        ChatMessage,
+        ChoiceDelta,
+        ChoiceDeltaToolCall,
+        ChoiceDeltaToolCallFunction,
+        CompareModelOverride,
+        CompareParams,
+        CompareResponse,
+        CompareResult,
+        CompareStreamEvent,
+        CompletionTokensDetails,
+        ContentPart,
+        ContentPartImage,
+        ContentPartInputAudio,
+        ContentPartText,
+        CreateBatchParams,
+        CreateTemplateParams,
+        DeleteTemplateResponse,
+        EmbeddingsData,
+        EmbeddingsParams,
+        EmbeddingsResponse,
+        ImageData,
+        ImageGenerationParams,
+        ImageGenerationResponse,
+        ImageStreamEvent,
+        ImageURL,
+        ImageUsage,
+        InitUploadRequest,
+        InitUploadResponse,
+        InputAudio,
+        MessageParam,
+        ModelInfo,
+        ModelPricing,
+        PromptTokensDetails,
+        RagFileListResponse,
+        RagFileStatus,
+        ResponseOutputContent,
+        ResponseOutputItem,
+        ResponsesParams,
+        ResponsesResponse,
+        ResponsesStreamEvent,
+        ResponsesUsage,
+        SearchRequest,
+        SearchResponse,
+        SearchResult,
+        TemplateSummary,
+        Tool,
+        ToolCall,
+        ToolCallFunction,
+        ToolFunction,
+        UpdateTemplateParams,
+        UploadFileParams,
+        Usage,
+    )
+    from .resources.batches import AsyncBatchesResource, BatchesResource
+    from .resources.chat import (
+        AsyncChatCompletionsResource,
+        AsyncChatResource,
+        ChatCompletionsResource,
+        ChatResource,
+    )
+    from .resources.compare import AsyncCompareResource, CompareResource
+    from .resources.embeddings import AsyncEmbeddingsResource, EmbeddingsResource
+    from .resources.images import AsyncImagesResource, ImagesResource
+    from .resources.models import AsyncModelsResource, ModelsResource
+    from .resources.rag import AsyncRagResource, RagResource
     from .resources.realtime import (
         AsyncRealtimeResource,
         AsyncRealtimeSession,
@@ -126,26 +126,122 @@ if TYPE_CHECKING:
         RealtimeResource,
         RealtimeSession,
     )
+    from .resources.responses import AsyncResponsesResource, ResponsesResource
+    from .resources.templates import AsyncTemplatesResource, TemplatesResource
 
-_REALTIME = frozenset(
-    {
-        "AsyncRealtimeResource",
-        "AsyncRealtimeSession",
-        "RealtimeError",
-        "RealtimeMessage",
-        "RealtimeResource",
-        "RealtimeSession",
-    }
-)
+
+# Loaded on first use (PEP 562): `import meshapi` costs the client and its transport only; the
+# models, resources and streams load when a name is first imported or a resource first used.
+_LAZY: Dict[str, str] = {
+    "AsyncBatchesResource": ".resources.batches",
+    "AsyncChatCompletionsResource": ".resources.chat",
+    "AsyncChatResource": ".resources.chat",
+    "AsyncCompareResource": ".resources.compare",
+    "AsyncEmbeddingsResource": ".resources.embeddings",
+    "AsyncImagesResource": ".resources.images",
+    "AsyncModelsResource": ".resources.models",
+    "AsyncRagResource": ".resources.rag",
+    "AsyncRealtimeResource": ".resources.realtime",
+    "AsyncRealtimeSession": ".resources.realtime",
+    "AsyncResponsesResource": ".resources.responses",
+    "AsyncStream": "._streaming",
+    "AsyncTemplatesResource": ".resources.templates",
+    "BatchList": "._types",
+    "BatchObject": "._types",
+    "BatchRequestCounts": "._types",
+    "BatchRequestItem": "._types",
+    "BatchesResource": ".resources.batches",
+    "BulkEmbedRequest": "._types",
+    "BulkEmbedResponse": "._types",
+    "BulkEmbedResult": "._types",
+    "ChatCompletionAudio": "._types",
+    "ChatCompletionChoice": "._types",
+    "ChatCompletionChunk": "._types",
+    "ChatCompletionChunkChoice": "._types",
+    "ChatCompletionMessage": "._types",
+    "ChatCompletionParams": "._types",
+    "ChatCompletionResponse": "._types",
+    "ChatCompletionsResource": ".resources.chat",
+    "ChatMessage": "._types",
+    "ChatResource": ".resources.chat",
+    "ChoiceDelta": "._types",
+    "ChoiceDeltaToolCall": "._types",
+    "ChoiceDeltaToolCallFunction": "._types",
+    "CompareModelOverride": "._types",
+    "CompareParams": "._types",
+    "CompareResource": ".resources.compare",
+    "CompareResponse": "._types",
+    "CompareResult": "._types",
+    "CompareStreamEvent": "._types",
+    "CompletionTokensDetails": "._types",
+    "ContentPart": "._types",
+    "ContentPartImage": "._types",
+    "ContentPartInputAudio": "._types",
+    "ContentPartText": "._types",
+    "CreateBatchParams": "._types",
+    "CreateTemplateParams": "._types",
+    "DeleteTemplateResponse": "._types",
+    "EmbeddingsData": "._types",
+    "EmbeddingsParams": "._types",
+    "EmbeddingsResource": ".resources.embeddings",
+    "EmbeddingsResponse": "._types",
+    "ImageData": "._types",
+    "ImageGenerationParams": "._types",
+    "ImageGenerationResponse": "._types",
+    "ImageStreamEvent": "._types",
+    "ImageURL": "._types",
+    "ImageUsage": "._types",
+    "ImagesResource": ".resources.images",
+    "InitUploadRequest": "._types",
+    "InitUploadResponse": "._types",
+    "InputAudio": "._types",
+    "MessageParam": "._types",
+    "ModelInfo": "._types",
+    "ModelPricing": "._types",
+    "ModelsResource": ".resources.models",
+    "PromptTokensDetails": "._types",
+    "RagFileListResponse": "._types",
+    "RagFileStatus": "._types",
+    "RagResource": ".resources.rag",
+    "RealtimeError": ".resources.realtime",
+    "RealtimeMessage": ".resources.realtime",
+    "RealtimeResource": ".resources.realtime",
+    "RealtimeSession": ".resources.realtime",
+    "ResponseOutputContent": "._types",
+    "ResponseOutputItem": "._types",
+    "ResponsesParams": "._types",
+    "ResponsesResource": ".resources.responses",
+    "ResponsesResponse": "._types",
+    "ResponsesStreamEvent": "._types",
+    "ResponsesUsage": "._types",
+    "SearchRequest": "._types",
+    "SearchResponse": "._types",
+    "SearchResult": "._types",
+    "ServerSentEvent": "._sse",
+    "Stream": "._streaming",
+    "TemplateSummary": "._types",
+    "TemplatesResource": ".resources.templates",
+    "Tool": "._types",
+    "ToolCall": "._types",
+    "ToolCallFunction": "._types",
+    "ToolFunction": "._types",
+    "UpdateTemplateParams": "._types",
+    "UploadFileParams": "._types",
+    "Usage": "._types",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The realtime module is loaded on first use (PEP 562), not by `import meshapi`.
-    if name in _REALTIME:
-        from .resources import realtime
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return getattr(realtime, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Mapping, Optional, Type
 
@@ -14,18 +15,18 @@ from ._http import (
     SyncHttpClient,
 )
 from ._request import TimeoutTypes
-from .resources.batches import AsyncBatchesResource, BatchesResource
-from .resources.chat import AsyncChatResource, ChatResource
-from .resources.compare import AsyncCompareResource, CompareResource
-from .resources.embeddings import AsyncEmbeddingsResource, EmbeddingsResource
-from .resources.images import AsyncImagesResource, ImagesResource
-from .resources.models import AsyncModelsResource, ModelsResource
-from .resources.rag import AsyncRagResource, RagResource
-from .resources.responses import AsyncResponsesResource, ResponsesResource
-from .resources.templates import AsyncTemplatesResource, TemplatesResource
 
 if TYPE_CHECKING:
+    from .resources.batches import AsyncBatchesResource, BatchesResource
+    from .resources.chat import AsyncChatResource, ChatResource
+    from .resources.compare import AsyncCompareResource, CompareResource
+    from .resources.embeddings import AsyncEmbeddingsResource, EmbeddingsResource
+    from .resources.images import AsyncImagesResource, ImagesResource
+    from .resources.models import AsyncModelsResource, ModelsResource
+    from .resources.rag import AsyncRagResource, RagResource
     from .resources.realtime import AsyncRealtimeResource, RealtimeResource
+    from .resources.responses import AsyncResponsesResource, ResponsesResource
+    from .resources.templates import AsyncTemplatesResource, TemplatesResource
 
 __all__ = ["AsyncMeshAPI", "MeshAPI"]
 
@@ -72,16 +73,70 @@ class MeshAPI:
             default_headers=default_headers,
             httpx_client=httpx_client,
         )
-        self.chat = ChatResource(self._http)
-        self.responses = ResponsesResource(self._http)
-        self.embeddings = EmbeddingsResource(self._http)
-        self.compare = CompareResource(self._http)
-        self.batches = BatchesResource(self._http)
-        self.rag = RagResource(self._http)
-        self.models = ModelsResource(self._http)
-        self.templates = TemplatesResource(self._http)
-        self.images = ImagesResource(self._http)
         self._realtime: Optional[RealtimeResource] = None
+
+    @cached_property
+    def chat(self) -> ChatResource:
+        """Chat completions: ``client.chat.completions.create`` / ``.stream``."""
+        from .resources.chat import ChatResource
+
+        return ChatResource(self._http)
+
+    @cached_property
+    def responses(self) -> ResponsesResource:
+        """The Responses API for reasoning models."""
+        from .resources.responses import ResponsesResource
+
+        return ResponsesResource(self._http)
+
+    @cached_property
+    def embeddings(self) -> EmbeddingsResource:
+        """Vector embeddings."""
+        from .resources.embeddings import EmbeddingsResource
+
+        return EmbeddingsResource(self._http)
+
+    @cached_property
+    def compare(self) -> CompareResource:
+        """Multi-model compare."""
+        from .resources.compare import CompareResource
+
+        return CompareResource(self._http)
+
+    @cached_property
+    def batches(self) -> BatchesResource:
+        """Batch jobs."""
+        from .resources.batches import BatchesResource
+
+        return BatchesResource(self._http)
+
+    @cached_property
+    def rag(self) -> RagResource:
+        """RAG: file upload, embedding and search."""
+        from .resources.rag import RagResource
+
+        return RagResource(self._http)
+
+    @cached_property
+    def models(self) -> ModelsResource:
+        """The model catalogue."""
+        from .resources.models import ModelsResource
+
+        return ModelsResource(self._http)
+
+    @cached_property
+    def templates(self) -> TemplatesResource:
+        """Prompt templates."""
+        from .resources.templates import TemplatesResource
+
+        return TemplatesResource(self._http)
+
+    @cached_property
+    def images(self) -> ImagesResource:
+        """Image generation."""
+        from .resources.images import ImagesResource
+
+        return ImagesResource(self._http)
 
     @property
     def realtime(self) -> RealtimeResource:
@@ -151,16 +206,70 @@ class AsyncMeshAPI:
             default_headers=default_headers,
             httpx_client=async_httpx_client,
         )
-        self.chat = AsyncChatResource(self._http)
-        self.responses = AsyncResponsesResource(self._http)
-        self.embeddings = AsyncEmbeddingsResource(self._http)
-        self.compare = AsyncCompareResource(self._http)
-        self.batches = AsyncBatchesResource(self._http)
-        self.rag = AsyncRagResource(self._http)
-        self.models = AsyncModelsResource(self._http)
-        self.templates = AsyncTemplatesResource(self._http)
-        self.images = AsyncImagesResource(self._http)
         self._realtime: Optional[AsyncRealtimeResource] = None
+
+    @cached_property
+    def chat(self) -> AsyncChatResource:
+        """Chat completions: ``client.chat.completions.create`` / ``.stream``."""
+        from .resources.chat import AsyncChatResource
+
+        return AsyncChatResource(self._http)
+
+    @cached_property
+    def responses(self) -> AsyncResponsesResource:
+        """The Responses API for reasoning models."""
+        from .resources.responses import AsyncResponsesResource
+
+        return AsyncResponsesResource(self._http)
+
+    @cached_property
+    def embeddings(self) -> AsyncEmbeddingsResource:
+        """Vector embeddings."""
+        from .resources.embeddings import AsyncEmbeddingsResource
+
+        return AsyncEmbeddingsResource(self._http)
+
+    @cached_property
+    def compare(self) -> AsyncCompareResource:
+        """Multi-model compare."""
+        from .resources.compare import AsyncCompareResource
+
+        return AsyncCompareResource(self._http)
+
+    @cached_property
+    def batches(self) -> AsyncBatchesResource:
+        """Batch jobs."""
+        from .resources.batches import AsyncBatchesResource
+
+        return AsyncBatchesResource(self._http)
+
+    @cached_property
+    def rag(self) -> AsyncRagResource:
+        """RAG: file upload, embedding and search."""
+        from .resources.rag import AsyncRagResource
+
+        return AsyncRagResource(self._http)
+
+    @cached_property
+    def models(self) -> AsyncModelsResource:
+        """The model catalogue."""
+        from .resources.models import AsyncModelsResource
+
+        return AsyncModelsResource(self._http)
+
+    @cached_property
+    def templates(self) -> AsyncTemplatesResource:
+        """Prompt templates."""
+        from .resources.templates import AsyncTemplatesResource
+
+        return AsyncTemplatesResource(self._http)
+
+    @cached_property
+    def images(self) -> AsyncImagesResource:
+        """Image generation."""
+        from .resources.images import AsyncImagesResource
+
+        return AsyncImagesResource(self._http)
 
     @property
     def realtime(self) -> AsyncRealtimeResource:
