@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import inspect
 import json
+import pkgutil
 import random
 import struct
 from pathlib import Path
@@ -32,16 +34,22 @@ from meshapi._types import (
     UpdateTemplateParams,
     UploadFileParams,
 )
+from meshapi._types._base import _RequestPart
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def module_models() -> List[Type[BaseModel]]:
-    return [
-        obj
-        for _, obj in inspect.getmembers(t, inspect.isclass)
-        if issubclass(obj, BaseModel) and obj.__module__ == t.__name__
-    ]
+    """Every model defined in the ``meshapi._types`` package (one module per endpoint)."""
+    found: List[Type[BaseModel]] = []
+    for info in pkgutil.iter_modules(t.__path__):
+        module = importlib.import_module(f"{t.__name__}.{info.name}")
+        found.extend(
+            obj
+            for _, obj in inspect.getmembers(module, inspect.isclass)
+            if issubclass(obj, BaseModel) and obj.__module__ == module.__name__
+        )
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,8 +277,8 @@ def test_every_request_model_forbids_extras_and_params_have_extra_body() -> None
     request_models = [
         cls
         for cls in module_models()
-        if issubclass(cls, (t.RequestModel, t._RequestPart))
-        and cls not in (t.RequestModel, t._RequestPart)
+        if issubclass(cls, (t.RequestModel, _RequestPart))
+        and cls not in (t.RequestModel, _RequestPart)
     ]
     assert len(request_models) >= 20
     for cls in request_models:

@@ -1,0 +1,85 @@
+"""Batches: /v1/batches."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Literal, Optional
+
+from pydantic import Field
+
+from ._base import RequestModel, ResponseModel, _RequestPart
+
+__all__ = [
+    "BatchList",
+    "BatchObject",
+    "BatchRequestCounts",
+    "BatchRequestItem",
+    "CreateBatchParams",
+]
+
+
+# ==============================================================================================
+# Batches: /v1/batches
+# ==============================================================================================
+
+
+class BatchRequestItem(_RequestPart):
+    """One request of a batch: an id of your choosing and a chat completions body."""
+
+    custom_id: str
+    method: Literal["POST"] = "POST"
+    url: str = "/v1/chat/completions"
+    body: Dict[str, Any]
+
+
+class CreateBatchParams(RequestModel):
+    """Body of ``POST /v1/batches``: the requests inline (no file upload), at least one."""
+
+    requests: List[BatchRequestItem] = Field(min_length=1)
+    completion_window: Optional[str] = None
+    metadata: Optional[Dict[str, str]] = None
+
+
+class BatchRequestCounts(ResponseModel):
+    """How many requests of a batch exist, completed and failed."""
+
+    total: int = 0
+    completed: int = 0
+    failed: int = 0
+
+
+class BatchObject(ResponseModel):
+    """A batch job.
+
+    ``status``: ``validating`` → ``in_progress`` → ``finalizing`` → ``completed``, or ``failed``,
+    ``expired``, ``cancelling`` → ``cancelled``. Timestamps are unix seconds.
+    """
+
+    id: str
+    object: str = "batch"
+    endpoint: Optional[str] = None
+    status: str
+    model: Optional[str] = None
+    provider: Optional[str] = None
+    completion_window: Optional[str] = None
+    created_at: Optional[int] = None
+    in_progress_at: Optional[int] = None
+    completed_at: Optional[int] = None
+    failed_at: Optional[int] = None
+    cancelled_at: Optional[int] = None
+    expires_at: Optional[int] = None
+    request_counts: Optional[BatchRequestCounts] = None
+    metadata: Optional[Dict[str, Any]] = None
+    results: Optional[List[Dict[str, Any]]] = None
+    errors_detail: Optional[List[Dict[str, Any]]] = None
+    output_file_id: Optional[str] = None
+    error_file_id: Optional[str] = None
+
+
+class BatchList(ResponseModel):
+    """A page of batches; fetch the next one with ``after=last_id`` while ``has_more``."""
+
+    object: str = "list"
+    data: List[BatchObject]
+    has_more: bool = False
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None

@@ -1,0 +1,144 @@
+"""Compare: POST /v1/chat/compare."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Dict, List, Optional, Set, Union
+
+from pydantic import Field
+
+from ._base import RequestModel, ResponseModel, Usage, _RequestPart
+from .chat import MessageParam
+
+__all__ = [
+    "CompareModelOverride",
+    "CompareParams",
+    "CompareResponse",
+    "CompareResult",
+    "CompareStreamEvent",
+]
+
+
+# ==============================================================================================
+# Compare: POST /v1/chat/compare
+# ==============================================================================================
+
+
+class CompareModelOverride(_RequestPart):
+    """Per-model parameters for one model of a compare call. Pass a dict for other fields."""
+
+    model: str
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    max_tokens: Optional[int] = None
+    reasoning_effort: Optional[str] = None
+
+
+class CompareParams(RequestModel):
+    """Body of ``POST /v1/chat/compare``: one prompt sent to 1-10 models in parallel.
+
+    The gateway removes duplicate models; the 1-10 count is checked here on the list as given.
+    Unless ``skip_comparison`` is set, ``comparison_model`` writes a synthesis of the answers.
+    """
+
+    models: List[str] = Field(min_length=1, max_length=10)
+    messages: List[MessageParam]
+    model_overrides: Optional[
+        List[
+            Annotated[
+                Union[Dict[str, Any], CompareModelOverride], Field(union_mode="left_to_right")
+            ]
+        ]
+    ] = None
+    comparison_model: Optional[str] = None
+    comparison_instructions: Optional[str] = None
+    temperature: Optional[float] = None
+    max_tokens: Optional[int] = None
+    skip_comparison: Optional[bool] = None
+    template: Optional[str] = None
+    variables: Optional[Dict[str, Any]] = None
+    stream: Optional[bool] = None
+
+
+class CompareResult(ResponseModel):
+    """One model's answer in a compare call; ``error`` / ``error_code`` are set when it failed."""
+
+    model: str
+    content: Optional[str] = None
+    response_body: Optional[Dict[str, Any]] = None
+    """The model's full ``chat.completion`` body."""
+    latency_ms: Optional[float] = None
+    error: Optional[str] = None
+    error_code: Optional[str] = None
+    usage: Optional[Usage] = None
+    request_id: Optional[str] = None
+    """``req_...::<model>``."""
+
+
+class CompareResponse(ResponseModel):
+    """A ``compare.completion`` object. ``partial`` is true when some models failed."""
+
+    object: str = "compare.completion"
+    comparison_id: str
+    models: List[str] = Field(default_factory=list)
+    results: List[CompareResult]
+    comparison: Optional[str] = None
+    """The synthesis text, unless ``skip_comparison`` was set."""
+    comparison_model: Optional[str] = None
+    comparison_usage: Optional[Usage] = None
+    comparison_fallback_used: Optional[bool] = None
+    total_latency_ms: Optional[float] = None
+    partial: Optional[bool] = None
+    skip_comparison: Optional[bool] = None
+
+
+class CompareStreamEvent(ResponseModel):
+    """One event of a streamed compare call: its name, the whole payload, and its fields.
+
+    ``event`` is the SSE event name. With synthesis: ``meta`` → ``model_chunk`` (one whole result
+    per model) → ``model_done`` (``results``) → ``comparison_chunk`` (``delta``,
+    ``finish_reason``)... → ``done``. With ``skip_comparison``: ``meta`` → per-token
+    ``model_chunk`` (``model``, ``delta``, ``finish_reason``) → ``model_stream_done`` per model →
+    ``done``. ``data`` is the payload as received; its keys are also copied to attributes for
+    convenience (typed when listed here, as extras otherwise), and a field the event does not
+    carry is ``None``.
+    """
+
+    # Payload keys that would clash with the event's own two fields: they stay in `data` only.
+    _reserved: ClassVar[Set[str]] = {"event", "data"}
+
+    event: str
+    data: Dict[str, Any] = Field(default_factory=dict)
+    model: Optional[str] = None
+    delta: Optional[str] = None
+    finish_reason: Optional[str] = None
+    error: Optional[str] = None
+    error_code: Optional[str] = None
+    latency_ms: Optional[float] = None
+    usage: Optional[Usage] = None
+    results: Optional[List[CompareResult]] = None
+    comparison_id: Optional[str] = None
+    models: Optional[List[str]] = None
+    comparison_model: Optional[str] = None
+    comparison_fallback_used: Optional[bool] = None
+    total_latency_ms: Optional[float] = None
+    partial: Optional[bool] = None
+    skip_comparison: Optional[bool] = None
+
+    @classmethod
+    def from_sse(cls, event: Optional[str], data: Dict[str, Any]) -> CompareStreamEvent:
+        """Build an event from an SSE frame's ``event:`` name and decoded ``data:`` JSON.
+
+        Compare frames always name their event; without a name, the payload's ``type`` is used,
+        else ``"message"`` (the SSE default).
+
+        Raises:
+            pydantic.ValidationError: a known field has the wrong type.
+        """
+        if not event:
+            kind = data.get("type")
+            event = kind if isinstance(kind, str) and kind else "message"
+        reserved = cls._reserved
+        fields: Dict[str, Any] = {k: v for k, v in data.items() if k not in reserved}
+        fields["event"] = event
+        fields["data"] = data
+        return cls.model_validate(fields)

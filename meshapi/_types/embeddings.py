@@ -1,0 +1,83 @@
+"""Embeddings: POST /v1/embeddings."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import sys
+from array import array
+from typing import Annotated, Any, Dict, List, Literal, Optional, Union
+
+from pydantic import Field
+
+from ._base import RequestModel, ResponseModel, Usage
+
+__all__ = ["EmbeddingsData", "EmbeddingsParams", "EmbeddingsResponse"]
+
+
+# ==============================================================================================
+# Embeddings: POST /v1/embeddings
+# ==============================================================================================
+
+
+class EmbeddingsParams(RequestModel):
+    """Body of ``POST /v1/embeddings``.
+
+    ``input`` is a string, a list of strings, a token list or a list of token lists. With
+    ``encoding_format="base64"`` each embedding arrives as a base64 string; read it with
+    :meth:`EmbeddingsData.vector`.
+    """
+
+    model: str
+    input: Union[str, List[str], List[int], List[List[int]]]
+    dimensions: Optional[int] = None
+    encoding_format: Optional[Literal["float", "base64"]] = None
+    input_type: Optional[str] = None
+    provider: Optional[Union[str, Dict[str, Any]]] = None
+    user: Optional[str] = None
+
+
+class EmbeddingsData(ResponseModel):
+    """One embedding: a list of floats, or a base64 string of little-endian float32."""
+
+    object: str = "embedding"
+    index: int
+    # A float list first, left to right: the common case validates once, with no smart-union
+    # scoring over a list of thousands of numbers.
+    embedding: Annotated[Union[List[float], str], Field(union_mode="left_to_right")]
+
+    def vector(self) -> List[float]:
+        """Return the embedding as floats, decoding the base64 form when needed.
+
+        Raises:
+            ValueError: the base64 text is invalid or does not hold whole float32 values.
+        """
+        embedding = self.embedding
+        if not isinstance(embedding, str):
+            return embedding
+        try:
+            raw = base64.b64decode(embedding, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError(
+                f"embedding {self.index} is not valid base64 ({exc}); expected base64 of "
+                "little-endian float32 values"
+            ) from exc
+        if len(raw) % 4:
+            raise ValueError(
+                f"embedding {self.index} decodes to {len(raw)} bytes, which is not a multiple "
+                "of 4: it is not a list of float32 values"
+            )
+        values = array("f")
+        values.frombytes(raw)
+        if sys.byteorder == "big":
+            values.byteswap()
+        return values.tolist()
+
+
+class EmbeddingsResponse(ResponseModel):
+    """The answer of ``POST /v1/embeddings``: ``data`` in input order, plus usage."""
+
+    object: str = "list"
+    data: List[EmbeddingsData]
+    model: Optional[str] = None
+    usage: Optional[Usage] = None

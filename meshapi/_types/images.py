@@ -1,0 +1,84 @@
+"""Images: POST /v1/images/generations."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Literal, Optional
+
+from ._base import RequestModel, ResponseModel
+
+__all__ = [
+    "ImageData",
+    "ImageGenerationParams",
+    "ImageGenerationResponse",
+    "ImageStreamEvent",
+    "ImageUsage",
+]
+
+
+# ==============================================================================================
+# Images: POST /v1/images/generations
+# ==============================================================================================
+
+
+class ImageGenerationParams(RequestModel):
+    """Body of ``POST /v1/images/generations``."""
+
+    prompt: str
+    model: Optional[str] = None
+    n: Optional[int] = None
+    size: Optional[str] = None
+    """For example ``"1024x1024"``."""
+    quality: Optional[str] = None
+    """For example ``"low"``, ``"medium"``, ``"high"``, ``"auto"``."""
+    response_format: Optional[Literal["url", "b64_json"]] = None
+    output_format: Optional[Literal["png", "jpeg", "webp"]] = None
+    output_compression: Optional[int] = None
+    background: Optional[str] = None
+    moderation: Optional[str] = None
+    partial_images: Optional[int] = None
+    stream: Optional[bool] = None
+    user: Optional[str] = None
+
+
+class ImageData(ResponseModel):
+    """One generated image: a ``url`` or base64 ``b64_json``."""
+
+    url: Optional[str] = None
+    b64_json: Optional[str] = None
+    revised_prompt: Optional[str] = None
+
+
+class ImageUsage(ResponseModel):
+    """Token counts of an image generation; a count the gateway left out reads as 0."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    input_tokens_details: Optional[Dict[str, Any]] = None
+
+
+class ImageGenerationResponse(ResponseModel):
+    """The answer of ``POST /v1/images/generations``."""
+
+    created: Optional[int] = None
+    data: List[ImageData]
+    background: Optional[str] = None
+    output_format: Optional[str] = None
+    quality: Optional[str] = None
+    size: Optional[str] = None
+    usage: Optional[ImageUsage] = None
+
+
+class ImageStreamEvent(ResponseModel):
+    """One event of a streamed image generation (an ``image.chunk`` with ``status`` and
+    ``data``, or a ``image_generation.partial_image`` / ``.completed`` event with ``b64_json``).
+    """
+
+    type: Optional[str] = None
+    object: Optional[str] = None
+    status: Optional[str] = None
+    created: Optional[int] = None
+    data: Optional[List[ImageData]] = None
+    b64_json: Optional[str] = None
+    partial_image_index: Optional[int] = None
+    usage: Optional[ImageUsage] = None

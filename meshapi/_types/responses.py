@@ -1,0 +1,147 @@
+"""Responses: POST /v1/responses."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Union
+
+from pydantic import Field
+
+from ._base import RequestModel, ResponseModel
+from .chat import MessageParam
+
+__all__ = [
+    "ResponseOutputContent",
+    "ResponseOutputItem",
+    "ResponsesParams",
+    "ResponsesResponse",
+    "ResponsesStreamEvent",
+    "ResponsesUsage",
+]
+
+
+# ==============================================================================================
+# Responses: POST /v1/responses
+# ==============================================================================================
+
+
+class ResponsesParams(RequestModel):
+    """Body of ``POST /v1/responses`` (reasoning models).
+
+    ``input`` is a string or a list of input items (dicts, or :class:`ChatMessage` for plain
+    role/content messages). ``tools`` holds function tools in the Responses shape
+    (``{"type": "function", "name": ..., "parameters": ...}``) and built-in tool objects.
+    """
+
+    model: Optional[str] = None
+    input: Union[str, List[MessageParam]]
+    instructions: Optional[str] = None
+    reasoning: Optional[Dict[str, Any]] = None
+    """For example ``{"effort": "medium"}``."""
+    max_output_tokens: Optional[int] = None
+    tools: Optional[List[Dict[str, Any]]] = None
+    tool_choice: Optional[Union[str, Dict[str, Any]]] = None
+    parallel_tool_calls: Optional[bool] = None
+    response_format: Optional[Dict[str, Any]] = None
+    text: Optional[Dict[str, Any]] = None
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    previous_response_id: Optional[str] = None
+    metadata: Optional[Dict[str, Any]] = None
+    store: Optional[bool] = None
+    include: Optional[List[str]] = None
+    truncation: Optional[str] = None
+    user: Optional[str] = None
+    template: Optional[str] = None
+    variables: Optional[Dict[str, Any]] = None
+    stream: Optional[bool] = None
+
+
+class ResponseOutputContent(ResponseModel):
+    """A content part of an output item (``output_text``, ``refusal``, ``reasoning_text``...)."""
+
+    type: str
+    text: Optional[str] = None
+    refusal: Optional[str] = None
+    annotations: Optional[List[Dict[str, Any]]] = None
+
+
+class ResponseOutputItem(ResponseModel):
+    """An item of ``output``: a ``message``, a ``function_call``, a ``reasoning`` item...
+
+    Fields that do not apply to an item's ``type`` are ``None``; item-specific fields not listed
+    here are kept as extras.
+    """
+
+    type: str
+    id: Optional[str] = None
+    status: Optional[str] = None
+    role: Optional[str] = None
+    content: Optional[List[ResponseOutputContent]] = None
+    # function_call items
+    call_id: Optional[str] = None
+    name: Optional[str] = None
+    arguments: Optional[str] = None
+    # reasoning items
+    summary: Optional[List[Dict[str, Any]]] = None
+
+
+class ResponsesUsage(ResponseModel):
+    """Token counts of a response; a count the gateway left out reads as 0."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    input_tokens_details: Optional[Dict[str, Any]] = None
+    output_tokens_details: Optional[Dict[str, Any]] = None
+
+
+class ResponsesResponse(ResponseModel):
+    """A response object. ``status``: ``completed``, ``in_progress``, ``incomplete``, ``failed``...
+
+    ``created_at`` is a float because the API documents it as a number.
+    """
+
+    id: str
+    object: str = "response"
+    created_at: Optional[float] = None
+    model: Optional[str] = None
+    status: Optional[str] = None
+    output: List[ResponseOutputItem] = Field(default_factory=list)
+    usage: Optional[ResponsesUsage] = None
+    error: Optional[Dict[str, Any]] = None
+    incomplete_details: Optional[Dict[str, Any]] = None
+    instructions: Optional[Any] = None
+    previous_response_id: Optional[str] = None
+    metadata: Optional[Dict[str, Any]] = None
+
+    @property
+    def output_text(self) -> str:
+        """The text of every ``output_text`` part of every ``message`` item, concatenated."""
+        texts: List[str] = []
+        for item in self.output:
+            if item.type != "message" or not item.content:
+                continue
+            for part in item.content:
+                if part.type == "output_text" and part.text:
+                    texts.append(part.text)
+        return "".join(texts)
+
+
+class ResponsesStreamEvent(ResponseModel):
+    """One event of a streamed response, told apart by ``type``.
+
+    Known types include ``response.created`` / ``response.in_progress`` / ``response.completed``
+    (with ``response``), ``response.output_item.added`` / ``.done`` (with ``item``),
+    ``response.output_text.delta`` (with ``delta``) and ``response.output_text.done`` (with
+    ``text``). Fields of other event types are kept as extras.
+    """
+
+    type: str
+    sequence_number: Optional[int] = None
+    delta: Optional[str] = None
+    text: Optional[str] = None
+    response: Optional[ResponsesResponse] = None
+    item: Optional[ResponseOutputItem] = None
+    item_id: Optional[str] = None
+    output_index: Optional[int] = None
+    content_index: Optional[int] = None

@@ -1,0 +1,75 @@
+"""Templates: /v1/templates."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from ._base import RequestModel, ResponseModel
+from .chat import MessageParam
+
+__all__ = [
+    "CreateTemplateParams",
+    "DeleteTemplateResponse",
+    "TemplateSummary",
+    "UpdateTemplateParams",
+]
+
+
+# ==============================================================================================
+# Templates: /v1/templates
+# ==============================================================================================
+
+
+class CreateTemplateParams(RequestModel):
+    """Body of ``POST /v1/templates``: a stored prompt with ``{{variable}}`` slots.
+
+    ``model`` and ``params`` apply to requests that use the template unless they override them.
+    """
+
+    name: str
+    description: Optional[str] = None
+    system: Optional[str] = None
+    messages: Optional[List[MessageParam]] = None
+    model: Optional[str] = None
+    params: Optional[Dict[str, Any]] = None
+    variables: Optional[List[str]] = None
+
+
+class UpdateTemplateParams(RequestModel):
+    """Body of ``PATCH /v1/templates/{id}``: only the fields given are changed.
+
+    ``None`` means "leave unchanged"; to clear a field, send an explicit null with
+    ``extra_body={"description": None}``.
+    """
+
+    name: Optional[str] = None
+    description: Optional[str] = None
+    system: Optional[str] = None
+    messages: Optional[List[MessageParam]] = None
+    model: Optional[str] = None
+    params: Optional[Dict[str, Any]] = None
+    variables: Optional[List[str]] = None
+
+
+class TemplateSummary(ResponseModel):
+    """A stored template. Timestamps are kept as the ISO-8601 strings the API sends."""
+
+    id: str
+    name: str
+    owner: Optional[str] = None
+    is_global: Optional[bool] = None
+    description: Optional[str] = None
+    system: Optional[str] = None
+    messages: Optional[List[Dict[str, Any]]] = None
+    model: Optional[str] = None
+    params: Optional[Dict[str, Any]] = None
+    variables: Optional[List[str]] = None
+    created_at: Optional[str] = None
+    updated_at: Optional[str] = None
+
+
+class DeleteTemplateResponse(ResponseModel):
+    """The answer of ``DELETE /v1/templates/{id}``; a 204 answer gives an empty one."""
+
+    id: Optional[str] = None
+    deleted: Optional[bool] = None
