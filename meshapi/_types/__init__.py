@@ -48,8 +48,9 @@ use: ``from meshapi._types import ChatCompletionParams`` loads the chat section 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, Dict, List
+from typing import TYPE_CHECKING, Dict
+
+from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from ._base import (
@@ -213,17 +214,7 @@ _HOME: Dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(_HOME))
+__getattr__, __dir__ = lazy_attributes(__name__, globals(), _HOME)
 
 
 __all__ = [
