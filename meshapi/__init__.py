@@ -231,7 +231,10 @@ _LAZY: Dict[str, str] = {
 }
 
 
-__getattr__, __dir__ = lazy_attributes(__name__, globals(), _LAZY)
+if not TYPE_CHECKING:
+    # Hidden from type checkers: they see the real imports above, so a misspelt name is still
+    # an error in the user's editor instead of an Any.
+    __getattr__, __dir__ = lazy_attributes(__name__, globals(), _LAZY)
 
 
 __all__ = [

@@ -214,7 +214,10 @@ _HOME: Dict[str, str] = {
 }
 
 
-__getattr__, __dir__ = lazy_attributes(__name__, globals(), _HOME)
+if not TYPE_CHECKING:
+    # Hidden from type checkers: they see the real imports above, so a misspelt name is still
+    # an error in the user's editor instead of an Any.
+    __getattr__, __dir__ = lazy_attributes(__name__, globals(), _HOME)
 
 
 __all__ = [
