@@ -132,7 +132,8 @@ class Tour:
             for chunk in stream:
                 chunks += 1
                 if chunk.choices and chunk.choices[0].delta:
-                    self.say(chunk.choices[0].delta.content or "", end="")
+                    text = chunk.choices[0].delta.content or ""
+                    self.say(text.replace("\n", "\n   "), end="")
                 if chunk.usage is not None:
                     cost = f", cost ${chunk.cost}" if chunk.cost else ""
                     self.say(f"\n   {chunks} chunks, {chunk.usage.total_tokens} tokens{cost}")
