@@ -36,6 +36,7 @@ from ._lazy import lazy_attributes
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._accumulate import ChatCompletionAccumulator
     from ._sse import ServerSentEvent
     from ._streaming import AsyncStream, Stream
     from ._types import (
@@ -109,8 +110,10 @@ if TYPE_CHECKING:
     from .resources.batches import AsyncBatchesResource, BatchesResource
     from .resources.chat import (
         AsyncChatCompletionsResource,
+        AsyncChatCompletionStream,
         AsyncChatResource,
         ChatCompletionsResource,
+        ChatCompletionStream,
         ChatResource,
     )
     from .resources.compare import AsyncCompareResource, CompareResource
@@ -134,6 +137,7 @@ if TYPE_CHECKING:
 # models, resources and streams load when a name is first imported or a resource first used.
 _LAZY: Dict[str, str] = {
     "AsyncBatchesResource": ".resources.batches",
+    "AsyncChatCompletionStream": ".resources.chat",
     "AsyncChatCompletionsResource": ".resources.chat",
     "AsyncChatResource": ".resources.chat",
     "AsyncCompareResource": ".resources.compare",
@@ -161,6 +165,8 @@ _LAZY: Dict[str, str] = {
     "ChatCompletionMessage": "._types",
     "ChatCompletionParams": "._types",
     "ChatCompletionResponse": "._types",
+    "ChatCompletionAccumulator": "._accumulate",
+    "ChatCompletionStream": ".resources.chat",
     "ChatCompletionsResource": ".resources.chat",
     "ChatMessage": "._types",
     "ChatResource": ".resources.chat",
@@ -242,6 +248,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncBatchesResource",
+    "AsyncChatCompletionStream",
     "AsyncChatCompletionsResource",
     "AsyncChatResource",
     "AsyncCompareResource",
@@ -266,6 +273,7 @@ __all__ = [
     "BulkEmbedRequest",
     "BulkEmbedResponse",
     "BulkEmbedResult",
+    "ChatCompletionAccumulator",
     "ChatCompletionAudio",
     "ChatCompletionChoice",
     "ChatCompletionChunk",
@@ -273,6 +281,7 @@ __all__ = [
     "ChatCompletionMessage",
     "ChatCompletionParams",
     "ChatCompletionResponse",
+    "ChatCompletionStream",
     "ChatCompletionsResource",
     "ChatMessage",
     "ChatResource",

@@ -15,9 +15,11 @@ stream object that is never used holds nothing.
 from __future__ import annotations
 
 import json
+import weakref
 from types import TracebackType
 from typing import (
     Any,
+    AsyncGenerator,
     AsyncIterator,
     Awaitable,
     Callable,
@@ -234,6 +236,9 @@ class Stream(Generic[T]):
         self._core: Optional[StreamCore[T]] = None
         self._closed = False
         self._iterating = False
+        # Subclasses that build something from the items (a final completion) set this.
+        self._observe: Optional[Callable[[T], None]] = None
+        self._live: Optional[weakref.ReferenceType[Generator[T, None, None]]] = None
 
     @property
     def response(self) -> Optional[httpx.Response]:
@@ -267,9 +272,17 @@ class Stream(Generic[T]):
         self.close()
 
     def __iter__(self) -> Iterator[T]:
-        # A fresh generator each time, not kept on self: when the caller breaks out of the
+        # A fresh generator each time, held here only weakly: when the caller breaks out of the
         # loop it is dropped and its `finally` closes the connection at once.
-        return self._iterate()
+        generator = self._iterate()
+        self._live = weakref.ref(generator)
+        return generator
+
+    def _drain(self) -> None:
+        """Read to the end: through the iterator the caller still holds, if any, else anew."""
+        live = self._live() if self._live is not None else None
+        for _ in live if live is not None else self:
+            pass
 
     def _iterate(self) -> Generator[T, None, None]:
         if self._iterating:
@@ -280,8 +293,12 @@ class Stream(Generic[T]):
             core = self._core
             assert core is not None
             try:
+                observe = self._observe
                 for chunk in response.iter_bytes():
                     items = core.feed(chunk)
+                    if observe is not None:
+                        for item in items:
+                            observe(item)
                     yield from items
                     if core.done:
                         return
@@ -315,6 +332,9 @@ class AsyncStream(Generic[T]):
         self._core: Optional[StreamCore[T]] = None
         self._closed = False
         self._iterating = False
+        # Subclasses that build something from the items (a final completion) set this.
+        self._observe: Optional[Callable[[T], None]] = None
+        self._live: Optional[weakref.ReferenceType[AsyncGenerator[T, None]]] = None
 
     @property
     def response(self) -> Optional[httpx.Response]:
@@ -355,9 +375,18 @@ class AsyncStream(Generic[T]):
         await self.close()
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return self._iterate()
+        # Held only weakly, as in Stream.__iter__.
+        generator = self._iterate()
+        self._live = weakref.ref(generator)
+        return generator
 
-    async def _iterate(self) -> AsyncIterator[T]:
+    async def _drain(self) -> None:
+        """Read to the end: through the iterator the caller still holds, if any, else anew."""
+        live = self._live() if self._live is not None else None
+        async for _ in live if live is not None else self:
+            pass
+
+    async def _iterate(self) -> AsyncGenerator[T, None]:
         if self._iterating:
             raise MeshAPIError("this stream is already being iterated", error_code="stream_busy")
         self._iterating = True
@@ -367,8 +396,15 @@ class AsyncStream(Generic[T]):
             assert core is not None
             chunks = response.aiter_bytes()
             try:
+                observe = self._observe
                 async for chunk in chunks:
-                    for item in core.feed(chunk):
+                    items = core.feed(chunk)
+                    if observe is not None:
+                        # Everything this read completed is observed before any is yielded, so
+                        # once the core has seen [DONE] the observer has seen every item.
+                        for item in items:
+                            observe(item)
+                    for item in items:
                         yield item
                     if core.done:
                         return

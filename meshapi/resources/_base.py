@@ -11,6 +11,8 @@ from .._streaming import AsyncStream, Decoder, Stream
 __all__ = ["AsyncResource", "SyncResource", "call_options", "post_model", "stream_body"]
 
 T = TypeVar("T")
+S = TypeVar("S", bound="Stream[Any]")
+A = TypeVar("A", bound="AsyncStream[Any]")
 
 
 def call_options(
@@ -67,8 +69,11 @@ class SyncResource:
         self._http = http
 
     def _stream(self, opts: RequestOptions, decode: Decoder[T]) -> Stream[T]:
+        return self._stream_as(Stream, opts, decode)
+
+    def _stream_as(self, cls: Type[S], opts: RequestOptions, decode: Decoder[Any]) -> S:
         http = self._http
-        return Stream(lambda: http.send(opts, stream=True), decode, f"{opts.method} {opts.path}")
+        return cls(lambda: http.send(opts, stream=True), decode, f"{opts.method} {opts.path}")
 
 
 class AsyncResource:
@@ -78,7 +83,8 @@ class AsyncResource:
         self._http = http
 
     def _stream(self, opts: RequestOptions, decode: Decoder[T]) -> AsyncStream[T]:
+        return self._stream_as(AsyncStream, opts, decode)
+
+    def _stream_as(self, cls: Type[A], opts: RequestOptions, decode: Decoder[Any]) -> A:
         http = self._http
-        return AsyncStream(
-            lambda: http.send(opts, stream=True), decode, f"{opts.method} {opts.path}"
-        )
+        return cls(lambda: http.send(opts, stream=True), decode, f"{opts.method} {opts.path}")

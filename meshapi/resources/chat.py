@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
+from .._accumulate import ChatCompletionAccumulator
 from .._request import ModelParser, RequestOptions, TimeoutTypes
-from .._streaming import AsyncStream, Stream, model_decoder
+from .._streaming import AsyncStream, Stream, StreamCore, model_decoder
 from .._types import ChatCompletionChunk, ChatCompletionParams, ChatCompletionResponse
 from ._base import AsyncResource, SyncResource, post_model
 
 __all__ = [
+    "AsyncChatCompletionStream",
     "AsyncChatCompletionsResource",
     "AsyncChatResource",
+    "ChatCompletionStream",
     "ChatCompletionsResource",
     "ChatResource",
 ]
@@ -40,6 +43,64 @@ def _options(
     return opts
 
 
+class ChatCompletionStream(Stream[ChatCompletionChunk]):
+    """A chat stream that also assembles the whole completion as the chunks go by.
+
+    >>> with client.chat.completions.stream(params) as stream:
+    ...     for chunk in stream:
+    ...         pass
+    ...     reply = stream.get_final_completion()   # the same shape create() returns
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._accumulator = ChatCompletionAccumulator()
+        self._observe = self._accumulator.add
+
+    @property
+    def current_completion_snapshot(self) -> ChatCompletionResponse:
+        """The completion assembled from the chunks read so far."""
+        return self._accumulator.snapshot()
+
+    def get_final_completion(self) -> ChatCompletionResponse:
+        """Read the rest of the stream (if any) and return the whole completion, with usage
+        and cost. Raises like iteration does if the stream is cut or was closed early."""
+        if not _finished(self._core):
+            self._drain()
+        return self._accumulator.snapshot()
+
+
+class AsyncChatCompletionStream(AsyncStream[ChatCompletionChunk]):
+    """A chat stream that also assembles the whole completion as the chunks go by.
+
+    >>> async with client.chat.completions.stream(params) as stream:
+    ...     async for chunk in stream:
+    ...         pass
+    ...     reply = await stream.get_final_completion()   # the same shape create() returns
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._accumulator = ChatCompletionAccumulator()
+        self._observe = self._accumulator.add
+
+    @property
+    def current_completion_snapshot(self) -> ChatCompletionResponse:
+        """The completion assembled from the chunks read so far."""
+        return self._accumulator.snapshot()
+
+    async def get_final_completion(self) -> ChatCompletionResponse:
+        """Read the rest of the stream (if any) and return the whole completion, with usage
+        and cost. Raises like iteration does if the stream is cut or was closed early."""
+        if not _finished(self._core):
+            await self._drain()
+        return self._accumulator.snapshot()
+
+
+def _finished(core: Optional[StreamCore[ChatCompletionChunk]]) -> bool:
+    return core is not None and core.done
+
+
 class ChatCompletionsResource(SyncResource):
     """Chat completions: one API for every chat model of the gateway."""
 
@@ -62,13 +123,15 @@ class ChatCompletionsResource(SyncResource):
         *,
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: TimeoutTypes = None,
-    ) -> Stream[ChatCompletionChunk]:
+    ) -> ChatCompletionStream:
         """Stream a chat completion as :class:`ChatCompletionChunk` items.
 
         The request is sent when iteration starts (or on entering ``with``). Usage and cost
         arrive on a final chunk whose ``choices`` is empty. Never retried once bytes arrived.
+        ``stream.get_final_completion()`` assembles the whole answer.
         """
-        return self._stream(_options(params, extra_headers, timeout, stream=True), _CHUNK)
+        opts = _options(params, extra_headers, timeout, stream=True)
+        return self._stream_as(ChatCompletionStream, opts, _CHUNK)
 
 
 class AsyncChatCompletionsResource(AsyncResource):
@@ -95,13 +158,15 @@ class AsyncChatCompletionsResource(AsyncResource):
         *,
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: TimeoutTypes = None,
-    ) -> AsyncStream[ChatCompletionChunk]:
+    ) -> AsyncChatCompletionStream:
         """Stream a chat completion as :class:`ChatCompletionChunk` items.
 
         The request is sent when iteration starts (or on entering ``with``). Usage and cost
         arrive on a final chunk whose ``choices`` is empty. Never retried once bytes arrived.
+        ``stream.get_final_completion()`` assembles the whole answer.
         """
-        return self._stream(_options(params, extra_headers, timeout, stream=True), _CHUNK)
+        opts = _options(params, extra_headers, timeout, stream=True)
+        return self._stream_as(AsyncChatCompletionStream, opts, _CHUNK)
 
 
 class ChatResource:

@@ -223,6 +223,33 @@ async def test_streamed_tool_call_pieces_join_into_valid_arguments(api: Any) -> 
     assert streamed["id"] == expected.id
 
 
+async def test_get_final_completion_equals_what_create_returns(api: Any) -> None:
+    """The assembled stream is the non-streaming answer: text, tool call, finish reason, usage."""
+    for p in (
+        params(),
+        ChatCompletionParams(
+            model=TOOL_MODEL,
+            messages=[ChatMessage(role="user", content="What is the weather in Paris?")],
+            tools=[WEATHER],
+        ),
+    ):
+        created = await api.call(lambda c, p=p: c.chat.completions.create(p))
+        stream = api.client.chat.completions.stream(p)
+        final = await api.call(lambda c, s=stream: s.get_final_completion())
+        want, got = created.choices[0], final.choices[0]
+        assert got.message.content == want.message.content
+        assert got.finish_reason == want.finish_reason
+        assert [
+            (t.function.name, json.loads(t.function.arguments))
+            for t in got.message.tool_calls or []
+        ] == [
+            (t.function.name, json.loads(t.function.arguments))
+            for t in want.message.tool_calls or []
+        ]
+        assert final.usage is not None and created.usage is not None
+        assert final.usage.completion_tokens == created.usage.completion_tokens
+
+
 async def test_image_and_audio_content_parts_are_accepted(api: Any) -> None:
     # A 1x1 PNG as a data URL, and a few bytes standing for WAV audio.
     png = base64.b64encode(
