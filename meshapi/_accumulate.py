@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ._types import ChatCompletionChunk, ChatCompletionResponse
+from ._types import ChatCompletionChunk, ChatCompletionResponse, ChoiceDelta
 
 __all__ = ["ChatCompletionAccumulator"]
+
+_TEXT_ONLY = frozenset({"content"})
 
 
 class _Choice:
@@ -50,12 +52,12 @@ class ChatCompletionAccumulator:
         return self._chunks
 
     def add(self, chunk: ChatCompletionChunk) -> None:
+        """Fold one chunk in. Runs once per streamed chunk: the common chunk (one choice, some
+        text) takes the short path; everything else goes through :meth:`_rare`."""
         self._chunks += 1
         if self._id is None:
             self._id = chunk.id
-        if chunk.model and self._model is None:
             self._model = chunk.model
-        if chunk.created is not None and self._created is None:
             self._created = chunk.created
         if chunk.usage is not None:
             self._usage = chunk.usage
@@ -66,35 +68,43 @@ class ChatCompletionAccumulator:
             if state is None:
                 state = self._choices[choice.index] = _Choice()
             delta = choice.delta
-            if delta.role:
-                state.role = delta.role
-            if delta.content:
-                state.content.append(delta.content)
-            if delta.refusal:
-                state.refusal.append(delta.refusal)
-            reasoning = delta.reasoning or delta.reasoning_content
-            if reasoning:
-                state.reasoning.append(reasoning)
-            for piece in delta.tool_calls or ():
-                call = state.tool_calls.get(piece.index)
-                if call is None:
-                    call = state.tool_calls[piece.index] = {
-                        "id": None,
-                        "type": "function",
-                        "function": {"name": "", "arguments": ""},
-                    }
-                if piece.id:
-                    call["id"] = piece.id
-                if piece.type:
-                    call["type"] = piece.type
-                fn = piece.function
-                if fn is not None:
-                    if fn.name:
-                        call["function"]["name"] += fn.name
-                    if fn.arguments:
-                        call["function"]["arguments"] += fn.arguments
-            if choice.finish_reason is not None:
-                state.finish_reason = choice.finish_reason
+            content = delta.content
+            if content:
+                state.content.append(content)
+            # Which fields the frame carried, from pydantic's own bookkeeping: one set check
+            # instead of six attribute reads for the chunk that carries text only.
+            if not delta.__pydantic_fields_set__ <= _TEXT_ONLY or choice.finish_reason is not None:
+                self._rare(state, choice.finish_reason, delta)
+
+    @staticmethod
+    def _rare(state: _Choice, finish_reason: Optional[str], delta: ChoiceDelta) -> None:
+        if delta.role:
+            state.role = delta.role
+        if delta.refusal:
+            state.refusal.append(delta.refusal)
+        reasoning = delta.reasoning or delta.reasoning_content
+        if reasoning:
+            state.reasoning.append(reasoning)
+        for piece in delta.tool_calls or ():
+            call = state.tool_calls.get(piece.index)
+            if call is None:
+                call = state.tool_calls[piece.index] = {
+                    "id": None,
+                    "type": "function",
+                    "function": {"name": "", "arguments": ""},
+                }
+            if piece.id:
+                call["id"] = piece.id
+            if piece.type:
+                call["type"] = piece.type
+            fn = piece.function
+            if fn is not None:
+                if fn.name:
+                    call["function"]["name"] += fn.name
+                if fn.arguments:
+                    call["function"]["arguments"] += fn.arguments
+        if finish_reason is not None:
+            state.finish_reason = finish_reason
 
     def snapshot(self) -> ChatCompletionResponse:
         """The completion assembled from the chunks added so far."""
