@@ -236,8 +236,9 @@ class Stream(Generic[T]):
         self._core: Optional[StreamCore[T]] = None
         self._closed = False
         self._iterating = False
-        # Subclasses that build something from the items (a final completion) set this.
-        self._observe: Optional[Callable[[T], None]] = None
+        # Subclasses that build something from the items (a final completion) set this; it is
+        # called once per network read with the items that read completed.
+        self._observe: Optional[Callable[[List[T]], None]] = None
         self._live: Optional[weakref.ReferenceType[Generator[T, None, None]]] = None
 
     @property
@@ -297,8 +298,7 @@ class Stream(Generic[T]):
                 for chunk in response.iter_bytes():
                     items = core.feed(chunk)
                     if observe is not None:
-                        for item in items:
-                            observe(item)
+                        observe(items)
                     yield from items
                     if core.done:
                         return
@@ -332,8 +332,9 @@ class AsyncStream(Generic[T]):
         self._core: Optional[StreamCore[T]] = None
         self._closed = False
         self._iterating = False
-        # Subclasses that build something from the items (a final completion) set this.
-        self._observe: Optional[Callable[[T], None]] = None
+        # Subclasses that build something from the items (a final completion) set this; it is
+        # called once per network read with the items that read completed.
+        self._observe: Optional[Callable[[List[T]], None]] = None
         self._live: Optional[weakref.ReferenceType[AsyncGenerator[T, None]]] = None
 
     @property
@@ -402,8 +403,7 @@ class AsyncStream(Generic[T]):
                     if observe is not None:
                         # Everything this read completed is observed before any is yielded, so
                         # once the core has seen [DONE] the observer has seen every item.
-                        for item in items:
-                            observe(item)
+                        observe(items)
                     for item in items:
                         yield item
                     if core.done:

@@ -55,7 +55,7 @@ class ChatCompletionStream(Stream[ChatCompletionChunk]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._accumulator = ChatCompletionAccumulator()
-        self._observe = self._accumulator.add
+        self._observe = self._accumulator.extend
 
     @property
     def current_completion_snapshot(self) -> ChatCompletionResponse:
@@ -82,7 +82,7 @@ class AsyncChatCompletionStream(AsyncStream[ChatCompletionChunk]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._accumulator = ChatCompletionAccumulator()
-        self._observe = self._accumulator.add
+        self._observe = self._accumulator.extend
 
     @property
     def current_completion_snapshot(self) -> ChatCompletionResponse:
