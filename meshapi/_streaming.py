@@ -44,7 +44,7 @@ from ._errors import (
     error_from_payload,
 )
 from ._request import invalid_response_error
-from ._sse import ServerSentEvent, SSEDecoder
+from ._sse import SSEDecoder
 
 __all__ = [
     "AsyncStream",
@@ -58,8 +58,9 @@ __all__ = [
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
-# A decoder turns one SSE event into one item; request_id is for the errors it raises.
-Decoder = Callable[[ServerSentEvent, Optional[str]], T]
+# A decoder turns one SSE event (its ``event:`` name, or None, and its data) into one item;
+# request_id is for the errors it raises.
+Decoder = Callable[[Optional[str], str, Optional[str]], T]
 
 
 def _error_in(payload: Any) -> bool:
@@ -90,16 +91,16 @@ def _raise_inband(payload: Dict[str, Any], request_id: Optional[str]) -> None:
     raise error_from_payload(payload, request_id=request_id)
 
 
-def _loads_frame(sse: ServerSentEvent, request_id: Optional[str]) -> Any:
+def _loads_frame(data: str, request_id: Optional[str]) -> Any:
     try:
-        return json.loads(sse.data)
+        return json.loads(data)
     except ValueError:
-        excerpt = sse.data if len(sse.data) <= 120 else sse.data[:117] + "..."
+        excerpt = data if len(data) <= 120 else data[:117] + "..."
         raise InvalidResponseError(
             f"stream frame is not valid JSON: {excerpt!r}",
             error_code="invalid_response",
             request_id=request_id,
-            body=sse.data,
+            body=data,
         ) from None
 
 
@@ -111,11 +112,10 @@ def model_decoder(model: Type[M]) -> Decoder[M]:
     """
     name = model.__name__
 
-    def decode(sse: ServerSentEvent, request_id: Optional[str]) -> M:
-        data = sse.data
-        if sse.event == "error" or '"error"' in data:
-            payload = _loads_frame(sse, request_id)
-            if sse.event == "error" or _error_in(payload):
+    def decode(event: Optional[str], data: str, request_id: Optional[str]) -> M:
+        if event == "error" or '"error"' in data:
+            payload = _loads_frame(data, request_id)
+            if event == "error" or _error_in(payload):
                 _raise_inband(payload if isinstance(payload, dict) else {}, request_id)
         try:
             # The validator itself, not model_validate_json: one Python call less per chunk.
@@ -133,22 +133,22 @@ def model_decoder(model: Type[M]) -> Decoder[M]:
 def dict_decoder(build: Callable[[Optional[str], Dict[str, Any]], T], name: str) -> Decoder[T]:
     """Decode frames whose event name matters (compare): JSON → ``build(event, payload)``."""
 
-    def decode(sse: ServerSentEvent, request_id: Optional[str]) -> T:
-        payload = _loads_frame(sse, request_id)
+    def decode(event: Optional[str], data: str, request_id: Optional[str]) -> T:
+        payload = _loads_frame(data, request_id)
         if not isinstance(payload, dict):
             raise InvalidResponseError(
-                f"stream frame ({name}) is not a JSON object: {sse.data[:120]!r}",
+                f"stream frame ({name}) is not a JSON object: {data[:120]!r}",
                 error_code="invalid_response",
                 request_id=request_id,
-                body=sse.data,
+                body=data,
             )
-        if sse.event == "error" or _envelope_in(payload):
+        if event == "error" or _envelope_in(payload):
             _raise_inband(payload, request_id)
         try:
-            return build(sse.event, payload)
+            return build(event, payload)
         except ValidationError as exc:
             raise invalid_response_error(
-                f"stream frame ({name})", sse.data.encode(), exc, request_id=request_id
+                f"stream frame ({name})", data.encode(), exc, request_id=request_id
             ) from None
 
     return decode
@@ -168,7 +168,7 @@ class StreamCore(Generic[T]):
 
     def feed(self, chunk: bytes) -> List[T]:
         try:
-            events = self._decoder.feed(chunk)
+            events = self._decoder.feed_plain(chunk)
         except UnicodeDecodeError as exc:
             raise InvalidResponseError(
                 f"stream of {self.what} is not valid UTF-8 ({exc.reason} at byte {exc.start})",
@@ -176,11 +176,17 @@ class StreamCore(Generic[T]):
                 request_id=self.request_id,
             ) from None
         items: List[T] = []
-        for sse in events:
-            if sse.data == "[DONE]":
+        decode = self._decode
+        for event in events:
+            # Bare data frames come as their text (no object per frame); named ones as events.
+            if isinstance(event, str):
+                name, data = None, event
+            else:
+                name, data = event.event, event.data
+            if data == "[DONE]":
                 self.done = True
                 break
-            items.append(self._decode(sse, self.request_id))
+            items.append(decode(name, data, self.request_id))
         return items
 
     def interrupted(self, cause: Optional[BaseException] = None) -> StreamInterruptedError:

@@ -150,3 +150,11 @@ def test_bom_is_not_stripped_from_data() -> None:
 
 def test_bom_at_stream_start_is_dropped() -> None:
     assert decode_all([b"\xef\xbb", b"\xbfdata: x\n\n"]) == [ServerSentEvent("x")]
+
+
+def test_feed_plain_gives_bare_data_frames_as_text_and_named_events_as_events() -> None:
+    decoder = SSEDecoder()
+    out = decoder.feed_plain(
+        b"data: a\n\nevent: meta\ndata: b\n\ndata: c\ndata: d\n\nid: 3\ndata: e\n\n"
+    )
+    assert out == ["a", ServerSentEvent("b", event="meta"), "c\nd", "e"]
