@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
+from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
 
 import httpx
 from pydantic import ValidationError
@@ -517,6 +517,3 @@ class AsyncHttpClient(BaseHttpClient):
             raise self.transport_error(exc, request) from exc
         finally:
             await response.aclose()
-
-
-AnyHttpClient = Union[SyncHttpClient, AsyncHttpClient]

@@ -14,7 +14,7 @@ import gc
 import json
 import os
 import time
-from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Type, TypeVar, Union
+from typing import Any, Callable, Generic, List, Mapping, Optional, Type, TypeVar, Union
 from urllib.parse import quote
 
 import httpx
@@ -228,11 +228,3 @@ def model_body(params: Any, model: Type[Any], method_name: str) -> Any:
     raise TypeError(
         f"{method_name}() expects a {model.__name__} or a dict, got {type(params).__name__}"
     )
-
-
-def merge_headers(*layers: Optional[Mapping[str, str]]) -> Dict[str, str]:
-    merged: Dict[str, str] = {}
-    for layer in layers:
-        if layer:
-            merged.update(layer)
-    return merged

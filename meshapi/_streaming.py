@@ -221,7 +221,47 @@ def _open_error(exc: httpx.HTTPError, core: StreamCore[Any]) -> MeshAPIError:
     return err
 
 
-class Stream(Generic[T]):
+class _StreamBase(Generic[T]):
+    """What a stream knows, shared by both shells: its response, its core, whether it is open
+    or being read. No I/O."""
+
+    def __init__(self, decode: Decoder[T], what: str) -> None:
+        self._decode = decode
+        self._what = what
+        self._response: Optional[httpx.Response] = None
+        self._core: Optional[StreamCore[T]] = None
+        self._closed = False
+        self._iterating = False
+        # Subclasses that build something from the items (a final completion) set this; it is
+        # called once per network read with the items that read completed, before any of them
+        # is yielded, so once the core has seen [DONE] the observer has seen every item.
+        self._observe: Optional[Callable[[List[T]], None]] = None
+
+    @property
+    def response(self) -> Optional[httpx.Response]:
+        """The HTTP response once the stream is open (headers, status)."""
+        return self._response
+
+    @property
+    def request_id(self) -> Optional[str]:
+        """The gateway's request id (``x-request-id``), once the stream is open."""
+        return self._core.request_id if self._core else None
+
+    def _check_openable(self) -> None:
+        if self._closed:
+            raise MeshAPIError("this stream is closed", error_code="stream_closed")
+
+    def _opened(self, response: httpx.Response) -> None:
+        self._response = response
+        self._core = StreamCore(self._decode, response.headers.get("x-request-id"), self._what)
+
+    def _begin_iteration(self) -> None:
+        if self._iterating:
+            raise MeshAPIError("this stream is already being iterated", error_code="stream_busy")
+        self._iterating = True
+
+
+class Stream(_StreamBase[T]):
     """An SSE stream: iterate it for items, use it as a context manager to bound its life.
 
     >>> with client.chat.completions.stream(params) as stream:
@@ -235,35 +275,15 @@ class Stream(Generic[T]):
         decode: Decoder[T],
         what: str,
     ) -> None:
+        super().__init__(decode, what)
         self._open_response = open_response
-        self._decode = decode
-        self._what = what
-        self._response: Optional[httpx.Response] = None
-        self._core: Optional[StreamCore[T]] = None
-        self._closed = False
-        self._iterating = False
-        # Subclasses that build something from the items (a final completion) set this; it is
-        # called once per network read with the items that read completed.
-        self._observe: Optional[Callable[[List[T]], None]] = None
         self._live: Optional[weakref.ReferenceType[Generator[T, None, None]]] = None
 
-    @property
-    def response(self) -> Optional[httpx.Response]:
-        """The HTTP response once the stream is open (headers, status)."""
-        return self._response
-
-    @property
-    def request_id(self) -> Optional[str]:
-        """The gateway's request id (``x-request-id``), once the stream is open."""
-        return self._core.request_id if self._core else None
-
     def _open(self) -> httpx.Response:
-        if self._closed:
-            raise MeshAPIError("this stream is closed", error_code="stream_closed")
+        self._check_openable()
         if self._response is None:
-            response = self._open_response()
-            self._response = response
-            self._core = StreamCore(self._decode, response.headers.get("x-request-id"), self._what)
+            self._opened(self._open_response())
+        assert self._response is not None
         return self._response
 
     def __enter__(self) -> Stream[T]:
@@ -292,9 +312,7 @@ class Stream(Generic[T]):
             pass
 
     def _iterate(self) -> Generator[T, None, None]:
-        if self._iterating:
-            raise MeshAPIError("this stream is already being iterated", error_code="stream_busy")
-        self._iterating = True
+        self._begin_iteration()
         try:
             response = self._open()
             core = self._core
@@ -322,7 +340,7 @@ class Stream(Generic[T]):
             self._response.close()
 
 
-class AsyncStream(Generic[T]):
+class AsyncStream(_StreamBase[T]):
     """The async twin of :class:`Stream`: ``async for`` it, ``async with`` it, or ``await`` it."""
 
     def __init__(
@@ -331,35 +349,15 @@ class AsyncStream(Generic[T]):
         decode: Decoder[T],
         what: str,
     ) -> None:
+        super().__init__(decode, what)
         self._open_response = open_response
-        self._decode = decode
-        self._what = what
-        self._response: Optional[httpx.Response] = None
-        self._core: Optional[StreamCore[T]] = None
-        self._closed = False
-        self._iterating = False
-        # Subclasses that build something from the items (a final completion) set this; it is
-        # called once per network read with the items that read completed.
-        self._observe: Optional[Callable[[List[T]], None]] = None
         self._live: Optional[weakref.ReferenceType[AsyncGenerator[T, None]]] = None
 
-    @property
-    def response(self) -> Optional[httpx.Response]:
-        """The HTTP response once the stream is open (headers, status)."""
-        return self._response
-
-    @property
-    def request_id(self) -> Optional[str]:
-        """The gateway's request id (``x-request-id``), once the stream is open."""
-        return self._core.request_id if self._core else None
-
     async def _open(self) -> httpx.Response:
-        if self._closed:
-            raise MeshAPIError("this stream is closed", error_code="stream_closed")
+        self._check_openable()
         if self._response is None:
-            response = await self._open_response()
-            self._response = response
-            self._core = StreamCore(self._decode, response.headers.get("x-request-id"), self._what)
+            self._opened(await self._open_response())
+        assert self._response is not None
         return self._response
 
     def __await__(self) -> Generator[Any, None, AsyncStream[T]]:
@@ -394,9 +392,7 @@ class AsyncStream(Generic[T]):
             pass
 
     async def _iterate(self) -> AsyncGenerator[T, None]:
-        if self._iterating:
-            raise MeshAPIError("this stream is already being iterated", error_code="stream_busy")
-        self._iterating = True
+        self._begin_iteration()
         try:
             response = await self._open()
             core = self._core
@@ -407,8 +403,6 @@ class AsyncStream(Generic[T]):
                 async for chunk in chunks:
                     items = core.feed(chunk)
                     if observe is not None:
-                        # Everything this read completed is observed before any is yielded, so
-                        # once the core has seen [DONE] the observer has seen every item.
                         observe(items)
                     for item in items:
                         yield item

@@ -6,7 +6,7 @@ from typing import Any, Mapping, Optional, Union
 
 from .._accumulate import ChatCompletionAccumulator
 from .._request import ModelParser, RequestOptions, TimeoutTypes
-from .._streaming import AsyncStream, Stream, StreamCore, model_decoder
+from .._streaming import AsyncStream, Stream, _StreamBase, model_decoder
 from .._types import ChatCompletionChunk, ChatCompletionParams, ChatCompletionResponse
 from ._base import AsyncResource, SyncResource, post_model
 
@@ -43,7 +43,25 @@ def _options(
     return opts
 
 
-class ChatCompletionStream(Stream[ChatCompletionChunk]):
+class _AssemblesCompletion(_StreamBase[ChatCompletionChunk]):
+    """Feeds every chunk of a chat stream to one accumulator (shared by both twins)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._accumulator = ChatCompletionAccumulator()
+        self._observe = self._accumulator.extend
+
+    @property
+    def current_completion_snapshot(self) -> ChatCompletionResponse:
+        """The completion assembled from the chunks read so far."""
+        return self._accumulator.snapshot()
+
+    @property
+    def _finished(self) -> bool:
+        return self._core is not None and self._core.done
+
+
+class ChatCompletionStream(_AssemblesCompletion, Stream[ChatCompletionChunk]):
     """A chat stream that also assembles the whole completion as the chunks go by.
 
     >>> with client.chat.completions.stream(params) as stream:
@@ -52,25 +70,15 @@ class ChatCompletionStream(Stream[ChatCompletionChunk]):
     ...     reply = stream.get_final_completion()   # the same shape create() returns
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._accumulator = ChatCompletionAccumulator()
-        self._observe = self._accumulator.extend
-
-    @property
-    def current_completion_snapshot(self) -> ChatCompletionResponse:
-        """The completion assembled from the chunks read so far."""
-        return self._accumulator.snapshot()
-
     def get_final_completion(self) -> ChatCompletionResponse:
         """Read the rest of the stream (if any) and return the whole completion, with usage
         and cost. Raises like iteration does if the stream is cut or was closed early."""
-        if not _finished(self._core):
+        if not self._finished:
             self._drain()
         return self._accumulator.snapshot()
 
 
-class AsyncChatCompletionStream(AsyncStream[ChatCompletionChunk]):
+class AsyncChatCompletionStream(_AssemblesCompletion, AsyncStream[ChatCompletionChunk]):
     """A chat stream that also assembles the whole completion as the chunks go by.
 
     >>> async with client.chat.completions.stream(params) as stream:
@@ -79,26 +87,12 @@ class AsyncChatCompletionStream(AsyncStream[ChatCompletionChunk]):
     ...     reply = await stream.get_final_completion()   # the same shape create() returns
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._accumulator = ChatCompletionAccumulator()
-        self._observe = self._accumulator.extend
-
-    @property
-    def current_completion_snapshot(self) -> ChatCompletionResponse:
-        """The completion assembled from the chunks read so far."""
-        return self._accumulator.snapshot()
-
     async def get_final_completion(self) -> ChatCompletionResponse:
         """Read the rest of the stream (if any) and return the whole completion, with usage
         and cost. Raises like iteration does if the stream is cut or was closed early."""
-        if not _finished(self._core):
+        if not self._finished:
             await self._drain()
         return self._accumulator.snapshot()
-
-
-def _finished(core: Optional[StreamCore[ChatCompletionChunk]]) -> bool:
-    return core is not None and core.done
 
 
 class ChatCompletionsResource(SyncResource):
