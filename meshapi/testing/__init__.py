@@ -18,10 +18,11 @@ A pytest plugin is available: ``pytest -p meshapi.testing.pytest_plugin``.
 
 from __future__ import annotations
 
-from ._errors import GatewayError
-from ._faults import FaultController, FaultsDisabledError
+from ._core.config import GatewayConfig, GatewayOptions, KeyRecord
+from ._core.errors import GatewayError
+from ._core.faults import FaultController, FaultsDisabledError
+from ._core.gateway import Gateway
 from ._server import LocalGateway
-from ._state import Gateway, GatewayConfig, KeyRecord
 
 __all__ = [
     "FaultController",
@@ -29,6 +30,7 @@ __all__ = [
     "Gateway",
     "GatewayConfig",
     "GatewayError",
+    "GatewayOptions",
     "KeyRecord",
     "LocalGateway",
 ]

@@ -7,43 +7,48 @@ from typing import AsyncIterator, List
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.routing import BaseRoute
 
-from . import (
-    _admin,
-    _batches,
-    _catalogue_routes,
-    _chat,
-    _compare,
-    _embeddings,
-    _images,
-    _rag,
-    _responses,
-    _templates,
+from ._core.gateway import Gateway
+from ._http.context import RequestContextMiddleware, exception_handlers
+from ._routes import (
+    admin,
+    batches,
+    chat,
+    compare,
+    embeddings,
+    images,
+    models,
+    rag,
+    realtime,
+    responses,
+    templates,
 )
-from ._http_util import RequestContextMiddleware, exception_handlers
-from ._state import Gateway
+from ._services.batches import BatchJobs
+from ._services.images import ImageFiles
+from ._services.rag import RagJobs
 
 __all__ = ["create_app"]
 
 
 def create_app(gateway: Gateway) -> Starlette:
     """Build the ASGI app serving ``gateway``."""
-    from . import _realtime
-
-    _images.ensure_schema(gateway)
+    # The stores with tables exist from the start; background work resumes when the server does.
+    gateway.part(ImageFiles)
+    gateway.on_startup(gateway.part(BatchJobs).resume)
+    gateway.on_startup(gateway.part(RagJobs).resume)
     routes: List[BaseRoute] = [
-        *_admin.routes(gateway),
-        *_catalogue_routes.routes(),
-        *_chat.routes(),
-        *_responses.routes(),
-        *_embeddings.routes(),
-        *_images.routes(),
-        *_templates.routes(),
-        *_compare.routes(),
-        *_batches.routes(),
-        *_rag.routes(),
-        WebSocketRoute("/v1/realtime", _realtime.realtime_endpoint),
+        *admin.routes(gateway),
+        *models.routes(),
+        *chat.routes(),
+        *responses.routes(),
+        *embeddings.routes(),
+        *images.routes(),
+        *templates.routes(),
+        *compare.routes(),
+        *batches.routes(),
+        *rag.routes(),
+        *realtime.routes(),
     ]
 
     @contextlib.asynccontextmanager

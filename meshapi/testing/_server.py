@@ -11,10 +11,11 @@ import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any, Dict, Optional, Sequence, Tuple, Type
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Type, Union
 
-from ._faults import FaultController
-from ._state import Gateway, GatewayConfig, KeyRecord, KeySetting
+from ._core.config import GatewayConfig, GatewayOptions, KeyRecord, KeySetting
+from ._core.faults import FaultController
+from ._core.gateway import Gateway
 
 __all__ = ["LocalGateway"]
 
@@ -52,7 +53,7 @@ class LocalGateway:
         realtime_idle_timeout: Optional[float] = None,
         faults_enabled: Optional[bool] = None,
         token_delay: Optional[float] = None,
-        options: Optional[Dict[str, Any]] = None,
+        options: Union[GatewayOptions, Mapping[str, Any], None] = None,
         log_level: str = "warning",
     ) -> None:
         overrides: Dict[str, Any] = {
@@ -68,7 +69,11 @@ class LocalGateway:
             "realtime_idle_timeout": realtime_idle_timeout,
             "faults_enabled": faults_enabled,
             "token_delay": token_delay,
-            "options": options,
+            "options": (
+                options
+                if options is None or isinstance(options, GatewayOptions)
+                else GatewayOptions.from_mapping(options)
+            ),
         }
         base = config if config is not None else GatewayConfig()
         self.config = dataclasses.replace(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator
 
-from ._faults import FaultController
+from ._core.faults import FaultController
 from ._server import LocalGateway
 
 if TYPE_CHECKING:

@@ -6,14 +6,9 @@ import json
 
 import pytest
 
-from meshapi.testing._chunk import (
-    UnreadableFile,
-    chunk_text,
-    count_tokens,
-    extract_text,
-    normalize_mime_type,
-)
-from meshapi.testing._pdf_writer import build_pdf
+from meshapi.testing._engines.chunking import chunk_text, count_tokens
+from meshapi.testing._formats.documents import UnreadableFile, extract_text, normalize_mime_type
+from meshapi.testing._formats.pdf_writer import build_pdf
 
 
 def test_plain_text_is_decoded_as_utf8_with_or_without_bom_and_line_ends_normalised() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from meshapi.testing._compare import DEFAULT_INSTRUCTIONS, synthesis_messages
+from meshapi.testing._services.compare import DEFAULT_INSTRUCTIONS, synthesis_messages
 
 
 def result(model: str, content: Optional[str], error: Optional[str] = None) -> Dict[str, Any]:

@@ -14,9 +14,9 @@ from typing import List, Optional
 
 import pytest
 
-from meshapi.testing import _pdf as pdf_module
-from meshapi.testing._pdf import PdfError, extract_pdf_text
-from meshapi.testing._pdf_writer import build_pdf
+from meshapi.testing._formats import pdf as pdf_module
+from meshapi.testing._formats.pdf import PdfError, extract_pdf_text
+from meshapi.testing._formats.pdf_writer import build_pdf
 
 
 def stream(content: bytes, *, compress: bool = False, extra: bytes = b"") -> bytes:

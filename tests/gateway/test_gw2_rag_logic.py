@@ -8,17 +8,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from meshapi.testing._rag_logic import (
+from meshapi.testing._core.signing import SignatureError, sign, signed_url, verify
+from meshapi.testing._engines.vectors import (
     Candidate,
-    SignatureError,
     cosine,
     matches_filter,
     pack_vector,
     rank,
-    sign,
-    signed_url,
     unpack_vector,
-    verify,
 )
 
 SECRET = b"test-secret-0123456789"

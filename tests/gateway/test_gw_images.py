@@ -11,7 +11,7 @@ import pytest
 from gwkit import post_stream, sse_json
 from imgdecode import check_jpeg, decode_png, decode_webp
 
-from meshapi.testing._imaging import render_image
+from meshapi.testing._engines.images import render_image
 
 PROMPT = "A watercolor of a fox in a snowy forest"
 

@@ -11,7 +11,7 @@ import pytest
 from gwkit import client_for
 
 from meshapi.testing import LocalGateway
-from meshapi.testing._state import Catalogue
+from meshapi.testing._core.catalogue import Catalogue
 
 SPEC_MODELS = [
     "openai/gpt-4o-mini",

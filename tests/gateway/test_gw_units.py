@@ -12,8 +12,10 @@ import pytest
 from gwkit import schema_errors
 
 from meshapi.testing import GatewayError
-from meshapi.testing._embedding_engine import embed_text
-from meshapi.testing._engine import (
+from meshapi.testing._core.ids import new_ulid
+from meshapi.testing._core.ratelimit import RateLimiter
+from meshapi.testing._engines.embeddings import embed_text
+from meshapi.testing._engines.text import (
     ReplyRequest,
     ToolSpec,
     Turn,
@@ -22,8 +24,7 @@ from meshapi.testing._engine import (
     generate_reply,
     tokenize,
 )
-from meshapi.testing._sse import encode_frame
-from meshapi.testing._state import RateLimiter, new_ulid
+from meshapi.testing._formats.sse import encode_frame
 
 
 @pytest.mark.parametrize(
@@ -157,7 +158,7 @@ def test_a_tool_needs_a_matching_prompt_unless_forced() -> None:
 
 def test_the_same_reply_in_a_process_with_another_hash_seed() -> None:
     code = (
-        "from meshapi.testing._engine import *; "
+        "from meshapi.testing._engines.text import *; "
         "turns = [Turn('user', 'Explain gravity and orbits')]; "
         "print(generate_reply(ReplyRequest(turns=turns, model='m/x', seed=4)).text)"
     )

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from meshapi.testing import LocalGateway
-from meshapi.testing._pdf_writer import build_pdf
-from meshapi.testing._rag_logic import sign
+from meshapi.testing._core.signing import sign
+from meshapi.testing._formats.pdf_writer import build_pdf
 
 
 @pytest.fixture(scope="module")

@@ -759,12 +759,12 @@ def test_gateway_cancel_without_active_response_is_an_error(raw: Raw) -> None:
 def test_gateway_bug_in_a_handler_becomes_a_server_error_event(
     raw: Raw, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from meshapi.testing import _realtime
+    from meshapi.testing._realtime.session import RealtimeSession
 
     async def broken(self: Any, event: Dict[str, Any]) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(_realtime._Session, "on_response_cancel", broken)
+    monkeypatch.setattr(RealtimeSession, "on_response_cancel", broken)
     raw.send({"type": "response.cancel", "event_id": "evt_9"})
     error = raw.next()["error"]
     assert (error["type"], error["code"], error["event_id"]) == (

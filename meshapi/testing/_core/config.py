@@ -1,0 +1,129 @@
+"""What a gateway is started with: :class:`GatewayConfig` and the keys it accepts."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, Mapping, Optional, Sequence, Union
+
+__all__ = ["DEFAULT_OWNER", "GatewayConfig", "GatewayOptions", "KeyRecord", "KeySetting"]
+
+
+DEFAULT_OWNER = "usr_local"
+
+
+@dataclasses.dataclass(frozen=True)
+class GatewayOptions:
+    """Settings of the batch and RAG services (times in seconds).
+
+    ``batch_step_delay``: the pause before each step of a batch and each of its requests;
+    ``batch_max_requests``: requests per batch; ``batch_max_active``: unfinished batches per
+    owner. ``rag_signed_url_ttl``: lifetime of a signed upload/download URL; ``rag_embed_delay``:
+    the pause before a file is embedded; ``rag_chunk_words``, ``rag_chunk_overlap`` and
+    ``rag_parent_words``: how files are cut into chunks; ``rag_max_upload_bytes``: the largest
+    upload; ``rag_embedding_model``: the catalogue model whose price an embedding job is
+    charged at.
+    """
+
+    batch_step_delay: float = 0.005
+    batch_max_requests: int = 1000
+    batch_max_active: int = 10
+    rag_signed_url_ttl: int = 900
+    rag_embed_delay: float = 0.02
+    rag_chunk_words: int = 80
+    rag_chunk_overlap: int = 20
+    rag_parent_words: int = 300
+    rag_max_upload_bytes: int = 25 * 1024 * 1024
+    rag_embedding_model: str = "openai/text-embedding-3-small"
+
+    @classmethod
+    def from_mapping(cls, values: Optional[Mapping[str, Any]]) -> GatewayOptions:
+        """Options from ``{"name": value}``; an unknown name or a non-number raises an error."""
+        if values is None:
+            return cls()
+        if not isinstance(values, Mapping):
+            raise TypeError(
+                f"options must be a mapping or GatewayOptions, not {type(values).__name__}"
+            )
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - set(fields))
+        if unknown:
+            raise ValueError(f"unknown gateway options: {unknown}; known: {sorted(fields)}")
+        converted: Dict[str, Any] = {}
+        for name, value in values.items():
+            kind = fields[name].type
+            if kind in ("str", str):
+                if not isinstance(value, str):
+                    raise ValueError(f"gateway option {name!r} must be a string, not {value!r}")
+                converted[name] = value
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"gateway option {name!r} must be a number, not {value!r}")
+            converted[name] = int(value) if kind in ("int", int) else float(value)
+        return cls(**converted)
+
+
+def _mask(key: str) -> str:
+    # Enough to tell keys apart in a repr without handing out the secret.
+    return key[:4] + "..." + key[-4:] if len(key) > 12 else "rsk_..."
+
+
+@dataclasses.dataclass
+class KeyRecord:
+    """One API key the gateway accepts, with its account settings.
+
+    ``rpm``/``rpd`` of ``None`` fall back to the gateway-wide defaults (``GatewayConfig.rpm``
+    and ``.rpd``; ``None`` there means unlimited). ``balance_usd`` goes down by each request's
+    cost; at zero (or below) the key gets 402 ``spend_limit_exceeded``.
+    """
+
+    key: str = dataclasses.field(repr=False)
+    owner: str = DEFAULT_OWNER
+    suspended: bool = False
+    balance_usd: float = 100.0
+    rpm: Optional[int] = None
+    rpd: Optional[int] = None
+
+    def __repr__(self) -> str:
+        return (
+            f"KeyRecord(key={_mask(self.key)!r}, owner={self.owner!r}, suspended={self.suspended},"
+            f" balance_usd={self.balance_usd}, rpm={self.rpm}, rpd={self.rpd})"
+        )
+
+
+KeySetting = Union[str, KeyRecord, Mapping[str, Any]]
+
+
+@dataclasses.dataclass
+class GatewayConfig:
+    """Everything a :class:`Gateway` is started with.
+
+    ``api_key`` is the primary key (generated when ``None``; with ``db_path`` the generated key
+    is stored and reused on the next start). ``api_keys`` adds more keys: plain strings, or
+    :class:`KeyRecord` objects / mappings with ``key`` plus any of ``owner``, ``suspended``,
+    ``balance_usd``, ``rpm``, ``rpd``. ``rpm``/``rpd`` are the default per-key limits.
+    ``token_delay`` (seconds) spaces out streamed chunks so a human can watch a stream.
+    ``options`` tunes the batch and RAG services (:class:`GatewayOptions`; a mapping of its
+    field names is accepted too).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    api_key: Optional[str] = dataclasses.field(default=None, repr=False)
+    api_keys: Sequence[KeySetting] = dataclasses.field(default=(), repr=False)
+    owner: str = DEFAULT_OWNER
+    balance_usd: float = 100.0
+    db_path: Optional[str] = None
+    catalogue_path: Optional[str] = None
+    rpm: Optional[int] = None
+    rpd: Optional[int] = None
+    realtime_idle_timeout: float = 60.0
+    faults_enabled: bool = False
+    token_delay: float = 0.0
+    limit_concurrency: int = 1024
+    public_base_url: str = ""
+    signing_secret: bytes = dataclasses.field(default=b"", repr=False)
+    options: GatewayOptions = dataclasses.field(default_factory=lambda: GatewayOptions())
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.options, GatewayOptions):
+            self.options = GatewayOptions.from_mapping(self.options)
