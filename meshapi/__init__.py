@@ -3,364 +3,113 @@
 >>> from meshapi import MeshAPI, ChatCompletionParams, ChatMessage
 >>> client = MeshAPI(token="rsk_...")
 
-Everything public is importable from here. ``import meshapi`` loads the clients, their
-transport and the errors; the models, resources and streams load on first use, and the realtime
-names never load ``websockets`` until a session is opened.
+Everything public is importable from here, and loads on first use (PEP 562): ``import meshapi``
+costs almost nothing; ``from meshapi import MeshAPI`` loads the client and its transport; the
+models, resources and streams load when first named or first used, and the realtime names never
+load ``websockets`` until a session is opened.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict
+from typing import TYPE_CHECKING, Dict, Tuple
 
-from ._client import AsyncMeshAPI, MeshAPI
-from ._errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    InvalidResponseError,
-    MeshAPIError,
-    NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    RateLimitError,
-    StreamError,
-    StreamInterruptedError,
-    UnprocessableEntityError,
-)
-from ._http import AsyncHttpClient, SyncHttpClient
+from . import _types
 from ._lazy import lazy_attributes
-from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._accumulate import ChatCompletionAccumulator
-    from ._sse import ServerSentEvent
-    from ._streaming import AsyncStream, Stream
-    from ._types import (
-        BatchList,
-        BatchObject,
-        BatchRequestCounts,
-        BatchRequestItem,
-        BulkEmbedRequest,
-        BulkEmbedResponse,
-        BulkEmbedResult,
-        ChatCompletionAudio,
-        ChatCompletionChoice,
-        ChatCompletionChunk,
-        ChatCompletionChunkChoice,
-        ChatCompletionMessage,
-        ChatCompletionParams,
-        ChatCompletionResponse,
-        ChatMessage,
-        ChoiceDelta,
-        ChoiceDeltaToolCall,
-        ChoiceDeltaToolCallFunction,
-        CompareModelOverride,
-        CompareParams,
-        CompareResponse,
-        CompareResult,
-        CompareStreamEvent,
-        CompletionTokensDetails,
-        ContentPart,
-        ContentPartImage,
-        ContentPartInputAudio,
-        ContentPartText,
-        CreateBatchParams,
-        CreateTemplateParams,
-        DeleteTemplateResponse,
-        EmbeddingsData,
-        EmbeddingsParams,
-        EmbeddingsResponse,
-        ImageData,
-        ImageGenerationParams,
-        ImageGenerationResponse,
-        ImageStreamEvent,
-        ImageURL,
-        ImageUsage,
-        InitUploadRequest,
-        InitUploadResponse,
-        InputAudio,
-        MessageParam,
-        ModelInfo,
-        ModelPricing,
-        PromptTokensDetails,
-        RagFileListResponse,
-        RagFileStatus,
-        ResponseOutputContent,
-        ResponseOutputItem,
-        ResponsesParams,
-        ResponsesResponse,
-        ResponsesStreamEvent,
-        ResponsesUsage,
-        SearchRequest,
-        SearchResponse,
-        SearchResult,
-        TemplateSummary,
-        Tool,
-        ToolCall,
-        ToolCallFunction,
-        ToolFunction,
-        UpdateTemplateParams,
-        UploadFileParams,
-        Usage,
-    )
-    from .resources.batches import AsyncBatchesResource, BatchesResource
-    from .resources.chat import (
-        AsyncChatCompletionsResource,
-        AsyncChatCompletionStream,
-        AsyncChatResource,
-        ChatCompletionsResource,
-        ChatCompletionStream,
-        ChatResource,
-    )
-    from .resources.compare import AsyncCompareResource, CompareResource
-    from .resources.embeddings import AsyncEmbeddingsResource, EmbeddingsResource
-    from .resources.images import AsyncImagesResource, ImagesResource
-    from .resources.models import AsyncModelsResource, ModelsResource
-    from .resources.rag import AsyncRagResource, RagResource
-    from .resources.realtime import (
-        AsyncRealtimeResource,
-        AsyncRealtimeSession,
-        RealtimeError,
-        RealtimeMessage,
-        RealtimeResource,
-        RealtimeSession,
-    )
-    from .resources.responses import AsyncResponsesResource, ResponsesResource
-    from .resources.templates import AsyncTemplatesResource, TemplatesResource
+    # What type checkers see: the same names as _EXPORTS below (tests/unit/test_exports.py checks
+    # that they agree). A star import where the module's own __all__ is exactly what we export.
+    from ._accumulate import ChatCompletionAccumulator as ChatCompletionAccumulator
+    from ._client import *  # noqa: F403
+    from ._errors import APIConnectionError as APIConnectionError
+    from ._errors import APIStatusError as APIStatusError
+    from ._errors import APITimeoutError as APITimeoutError
+    from ._errors import AuthenticationError as AuthenticationError
+    from ._errors import BadRequestError as BadRequestError
+    from ._errors import ConflictError as ConflictError
+    from ._errors import InternalServerError as InternalServerError
+    from ._errors import InvalidResponseError as InvalidResponseError
+    from ._errors import MeshAPIError as MeshAPIError
+    from ._errors import NotFoundError as NotFoundError
+    from ._errors import PaymentRequiredError as PaymentRequiredError
+    from ._errors import PermissionDeniedError as PermissionDeniedError
+    from ._errors import RateLimitError as RateLimitError
+    from ._errors import StreamError as StreamError
+    from ._errors import StreamInterruptedError as StreamInterruptedError
+    from ._errors import UnprocessableEntityError as UnprocessableEntityError
+    from ._http import AsyncHttpClient as AsyncHttpClient
+    from ._http import SyncHttpClient as SyncHttpClient
+    from ._sse import ServerSentEvent as ServerSentEvent
+    from ._streaming import AsyncStream as AsyncStream
+    from ._streaming import Stream as Stream
+    from ._types import *  # noqa: F403
+    from ._version import __version__ as __version__
+    from .resources.batches import *  # noqa: F403
+    from .resources.chat import *  # noqa: F403
+    from .resources.compare import *  # noqa: F403
+    from .resources.embeddings import *  # noqa: F403
+    from .resources.images import *  # noqa: F403
+    from .resources.models import *  # noqa: F403
+    from .resources.rag import *  # noqa: F403
+    from .resources.realtime import *  # noqa: F403
+    from .resources.responses import *  # noqa: F403
+    from .resources.templates import *  # noqa: F403
 
-
-# Loaded on first use (PEP 562): `import meshapi` costs the client and its transport only; the
-# models, resources and streams load when a name is first imported or a resource first used.
-_LAZY: Dict[str, str] = {
-    "AsyncBatchesResource": ".resources.batches",
-    "AsyncChatCompletionStream": ".resources.chat",
-    "AsyncChatCompletionsResource": ".resources.chat",
-    "AsyncChatResource": ".resources.chat",
-    "AsyncCompareResource": ".resources.compare",
-    "AsyncEmbeddingsResource": ".resources.embeddings",
-    "AsyncImagesResource": ".resources.images",
-    "AsyncModelsResource": ".resources.models",
-    "AsyncRagResource": ".resources.rag",
-    "AsyncRealtimeResource": ".resources.realtime",
-    "AsyncRealtimeSession": ".resources.realtime",
-    "AsyncResponsesResource": ".resources.responses",
-    "AsyncStream": "._streaming",
-    "AsyncTemplatesResource": ".resources.templates",
-    "BatchList": "._types",
-    "BatchObject": "._types",
-    "BatchRequestCounts": "._types",
-    "BatchRequestItem": "._types",
-    "BatchesResource": ".resources.batches",
-    "BulkEmbedRequest": "._types",
-    "BulkEmbedResponse": "._types",
-    "BulkEmbedResult": "._types",
-    "ChatCompletionAudio": "._types",
-    "ChatCompletionChoice": "._types",
-    "ChatCompletionChunk": "._types",
-    "ChatCompletionChunkChoice": "._types",
-    "ChatCompletionMessage": "._types",
-    "ChatCompletionParams": "._types",
-    "ChatCompletionResponse": "._types",
-    "ChatCompletionAccumulator": "._accumulate",
-    "ChatCompletionStream": ".resources.chat",
-    "ChatCompletionsResource": ".resources.chat",
-    "ChatMessage": "._types",
-    "ChatResource": ".resources.chat",
-    "ChoiceDelta": "._types",
-    "ChoiceDeltaToolCall": "._types",
-    "ChoiceDeltaToolCallFunction": "._types",
-    "CompareModelOverride": "._types",
-    "CompareParams": "._types",
-    "CompareResource": ".resources.compare",
-    "CompareResponse": "._types",
-    "CompareResult": "._types",
-    "CompareStreamEvent": "._types",
-    "CompletionTokensDetails": "._types",
-    "ContentPart": "._types",
-    "ContentPartImage": "._types",
-    "ContentPartInputAudio": "._types",
-    "ContentPartText": "._types",
-    "CreateBatchParams": "._types",
-    "CreateTemplateParams": "._types",
-    "DeleteTemplateResponse": "._types",
-    "EmbeddingsData": "._types",
-    "EmbeddingsParams": "._types",
-    "EmbeddingsResource": ".resources.embeddings",
-    "EmbeddingsResponse": "._types",
-    "ImageData": "._types",
-    "ImageGenerationParams": "._types",
-    "ImageGenerationResponse": "._types",
-    "ImageStreamEvent": "._types",
-    "ImageURL": "._types",
-    "ImageUsage": "._types",
-    "ImagesResource": ".resources.images",
-    "InitUploadRequest": "._types",
-    "InitUploadResponse": "._types",
-    "InputAudio": "._types",
-    "MessageParam": "._types",
-    "ModelInfo": "._types",
-    "ModelPricing": "._types",
-    "ModelsResource": ".resources.models",
-    "PromptTokensDetails": "._types",
-    "RagFileListResponse": "._types",
-    "RagFileStatus": "._types",
-    "RagResource": ".resources.rag",
-    "RealtimeError": ".resources.realtime",
-    "RealtimeMessage": ".resources.realtime",
-    "RealtimeResource": ".resources.realtime",
-    "RealtimeSession": ".resources.realtime",
-    "ResponseOutputContent": "._types",
-    "ResponseOutputItem": "._types",
-    "ResponsesParams": "._types",
-    "ResponsesResource": ".resources.responses",
-    "ResponsesResponse": "._types",
-    "ResponsesStreamEvent": "._types",
-    "ResponsesUsage": "._types",
-    "SearchRequest": "._types",
-    "SearchResponse": "._types",
-    "SearchResult": "._types",
-    "ServerSentEvent": "._sse",
-    "Stream": "._streaming",
-    "TemplateSummary": "._types",
-    "TemplatesResource": ".resources.templates",
-    "Tool": "._types",
-    "ToolCall": "._types",
-    "ToolCallFunction": "._types",
-    "ToolFunction": "._types",
-    "UpdateTemplateParams": "._types",
-    "UploadFileParams": "._types",
-    "Usage": "._types",
+# Every public name, written once: the module that defines it. `__all__` and the lazy loader are
+# derived from this table; the models are the `_types` package's own table.
+_EXPORTS: Dict[str, Tuple[str, ...]] = {
+    "._accumulate": ("ChatCompletionAccumulator",),
+    "._client": ("AsyncMeshAPI", "MeshAPI"),
+    "._errors": (
+        "APIConnectionError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "InternalServerError",
+        "InvalidResponseError",
+        "MeshAPIError",
+        "NotFoundError",
+        "PaymentRequiredError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "StreamError",
+        "StreamInterruptedError",
+        "UnprocessableEntityError",
+    ),
+    "._http": ("AsyncHttpClient", "SyncHttpClient"),
+    "._sse": ("ServerSentEvent",),
+    "._streaming": ("AsyncStream", "Stream"),
+    "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
+    "._version": ("__version__",),
+    ".resources.batches": ("AsyncBatchesResource", "BatchesResource"),
+    ".resources.chat": (
+        "AsyncChatCompletionStream",
+        "AsyncChatCompletionsResource",
+        "AsyncChatResource",
+        "ChatCompletionStream",
+        "ChatCompletionsResource",
+        "ChatResource",
+    ),
+    ".resources.compare": ("AsyncCompareResource", "CompareResource"),
+    ".resources.embeddings": ("AsyncEmbeddingsResource", "EmbeddingsResource"),
+    ".resources.images": ("AsyncImagesResource", "ImagesResource"),
+    ".resources.models": ("AsyncModelsResource", "ModelsResource"),
+    ".resources.rag": ("AsyncRagResource", "RagResource"),
+    ".resources.realtime": (
+        "AsyncRealtimeResource",
+        "AsyncRealtimeSession",
+        "RealtimeError",
+        "RealtimeMessage",
+        "RealtimeResource",
+        "RealtimeSession",
+    ),
+    ".resources.responses": ("AsyncResponsesResource", "ResponsesResource"),
+    ".resources.templates": ("AsyncTemplatesResource", "TemplatesResource"),
 }
 
-
 if not TYPE_CHECKING:
-    # Hidden from type checkers: they see the real imports above, so a misspelt name is still
-    # an error in the user's editor instead of an Any.
-    __getattr__, __dir__ = lazy_attributes(__name__, globals(), _LAZY)
-
-
-__all__ = [
-    "APIConnectionError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AsyncBatchesResource",
-    "AsyncChatCompletionStream",
-    "AsyncChatCompletionsResource",
-    "AsyncChatResource",
-    "AsyncCompareResource",
-    "AsyncEmbeddingsResource",
-    "AsyncHttpClient",
-    "AsyncImagesResource",
-    "AsyncMeshAPI",
-    "AsyncModelsResource",
-    "AsyncRagResource",
-    "AsyncRealtimeResource",
-    "AsyncRealtimeSession",
-    "AsyncResponsesResource",
-    "AsyncStream",
-    "AsyncTemplatesResource",
-    "AuthenticationError",
-    "BadRequestError",
-    "BatchList",
-    "BatchObject",
-    "BatchRequestCounts",
-    "BatchRequestItem",
-    "BatchesResource",
-    "BulkEmbedRequest",
-    "BulkEmbedResponse",
-    "BulkEmbedResult",
-    "ChatCompletionAccumulator",
-    "ChatCompletionAudio",
-    "ChatCompletionChoice",
-    "ChatCompletionChunk",
-    "ChatCompletionChunkChoice",
-    "ChatCompletionMessage",
-    "ChatCompletionParams",
-    "ChatCompletionResponse",
-    "ChatCompletionStream",
-    "ChatCompletionsResource",
-    "ChatMessage",
-    "ChatResource",
-    "ChoiceDelta",
-    "ChoiceDeltaToolCall",
-    "ChoiceDeltaToolCallFunction",
-    "CompareModelOverride",
-    "CompareParams",
-    "CompareResource",
-    "CompareResponse",
-    "CompareResult",
-    "CompareStreamEvent",
-    "CompletionTokensDetails",
-    "ConflictError",
-    "ContentPart",
-    "ContentPartImage",
-    "ContentPartInputAudio",
-    "ContentPartText",
-    "CreateBatchParams",
-    "CreateTemplateParams",
-    "DeleteTemplateResponse",
-    "EmbeddingsData",
-    "EmbeddingsParams",
-    "EmbeddingsResource",
-    "EmbeddingsResponse",
-    "ImageData",
-    "ImageGenerationParams",
-    "ImageGenerationResponse",
-    "ImageStreamEvent",
-    "ImageURL",
-    "ImageUsage",
-    "ImagesResource",
-    "InitUploadRequest",
-    "InitUploadResponse",
-    "InputAudio",
-    "InternalServerError",
-    "InvalidResponseError",
-    "MeshAPI",
-    "MeshAPIError",
-    "MessageParam",
-    "ModelInfo",
-    "ModelPricing",
-    "ModelsResource",
-    "NotFoundError",
-    "PaymentRequiredError",
-    "PermissionDeniedError",
-    "PromptTokensDetails",
-    "RagFileListResponse",
-    "RagFileStatus",
-    "RagResource",
-    "RateLimitError",
-    "RealtimeError",
-    "RealtimeMessage",
-    "RealtimeResource",
-    "RealtimeSession",
-    "ResponseOutputContent",
-    "ResponseOutputItem",
-    "ResponsesParams",
-    "ResponsesResource",
-    "ResponsesResponse",
-    "ResponsesStreamEvent",
-    "ResponsesUsage",
-    "SearchRequest",
-    "SearchResponse",
-    "SearchResult",
-    "ServerSentEvent",
-    "Stream",
-    "StreamError",
-    "StreamInterruptedError",
-    "SyncHttpClient",
-    "TemplateSummary",
-    "TemplatesResource",
-    "Tool",
-    "ToolCall",
-    "ToolCallFunction",
-    "ToolFunction",
-    "UnprocessableEntityError",
-    "UpdateTemplateParams",
-    "UploadFileParams",
-    "Usage",
-    "__version__",
-]
+    # Hidden from type checkers: they read the imports above, so a misspelt name is still an
+    # error in the user's editor instead of an Any.
+    __getattr__, __dir__, __all__ = lazy_attributes(__name__, globals(), _EXPORTS)

@@ -34,6 +34,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Mapping, Optional, Type
 
+from ._retry import retry_after_in_body
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -269,19 +271,6 @@ def default_code_for_status(status: int) -> str:
     return f"http_{status}"
 
 
-def _as_float(value: Any) -> Optional[float]:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
 def _summarise_text(text: str, limit: int = 200) -> str:
     """A short one-line excerpt of a non-JSON body (an HTML error page, say)."""
     lowered = text.lower()
@@ -387,7 +376,7 @@ def error_from_payload(
         rid = request_id
     retry = retry_after_seconds
     if retry is None:
-        retry = _as_float(err_obj.get("retry_after_seconds", top.get("retry_after_seconds")))
+        retry = retry_after_in_body({**top, "error": err_obj})
     provider_error = err_obj.get("provider_error")
     provider_code = err_obj.get("provider_code")
 

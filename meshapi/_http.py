@@ -2,13 +2,12 @@
 
 Everything they decide is decided elsewhere, without I/O: what to send (``_request``), whether and
 how long to wait (``_retry``), which error a failure is (``_errors``). ``BaseHttpClient`` holds the
-configuration and builds requests; the two subclasses only move bytes and sleep, so the sync and
-async paths cannot drift apart.
+configuration, builds requests and makes every retry decision (``wait_after_error``,
+``wait_after_status``); the two subclasses only send, read and sleep.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
@@ -31,7 +30,7 @@ from ._request import (
     new_idempotency_key,
     new_request_id,
 )
-from ._retry import RetryDecision, decide_after_exception, decide_after_status, retry_after_from
+from ._retry import RetryDecision, decide_after_exception, decide_after_status, parse_retry_after
 from ._version import __version__
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncHttpClient", "BaseHttpClient", "SyncHttpClient"]
@@ -128,8 +127,8 @@ class BaseHttpClient:
         if default_headers:
             self._headers.update(default_headers)
         self._stream_headers = {**self._headers, "Accept": "text/event-stream"}
-        # A seam for tests: the loops call this instead of time.sleep / asyncio.sleep directly.
-        self.rand: Optional[Callable[[], float]] = None
+        # The source of backoff jitter (a float in [0, 1)); tests set it to get an exact schedule.
+        self.jitter: Optional[Callable[[], float]] = None
 
     _wire_headers: Optional[Dict[str, str]] = None
 
@@ -237,14 +236,13 @@ class BaseHttpClient:
             target = httpx.URL(response.headers.get("location", "")).copy_with(query=None)
             return APIStatusError(
                 f"HTTP {status} redirect to {str(target) or 'an unnamed location'!r} was not "
-                f"followed ({self.what(request)})",
+                f"followed ({self.describe(request)})",
                 status=status,
                 error_code="unexpected_redirect",
                 request_id=self._request_id(request, response),
             )
-        retry_after = retry_after_from(
-            response.headers, _maybe_json(content, response), time.time()
-        )
+        # The body's retry_after_seconds is read by error_from_response, with the same parser.
+        retry_after = parse_retry_after(response.headers.get("retry-after"), time.time())
         return error_from_response(
             status,
             content,
@@ -271,14 +269,14 @@ class BaseHttpClient:
             response.content,
             status=response.status_code,
             request_id=self._request_id(response.request, response),
-            what=self.what(response.request),
+            what=self.describe(response.request),
         )
 
     def decide_status(self, error: MeshAPIError, attempt: int, *, stream: bool) -> RetryDecision:
         """Retry after this error status? (``_retry.decide_after_status`` with our settings)"""
         kwargs: Dict[str, Any] = {}
-        if self.rand is not None:
-            kwargs["rand"] = self.rand
+        if self.jitter is not None:
+            kwargs["rand"] = self.jitter
         return decide_after_status(
             error.status or 0,
             error.retry_after_seconds,
@@ -294,9 +292,36 @@ class BaseHttpClient:
     def decide_exception(self, exc: BaseException, attempt: int) -> RetryDecision:
         """Retry after this transport failure? (``_retry.decide_after_exception``)"""
         kwargs: Dict[str, Any] = {}
-        if self.rand is not None:
-            kwargs["rand"] = self.rand
+        if self.jitter is not None:
+            kwargs["rand"] = self.jitter
         return decide_after_exception(exc, attempt=attempt, max_retries=self.max_retries, **kwargs)
+
+    def wait_after_error(
+        self, exc: httpx.TransportError, request: httpx.Request, attempt: int
+    ) -> float:
+        """The seconds to sleep before retrying after a transport failure; raises the mapped
+        error when the failure is not retried. Call it inside the ``except`` block."""
+        decision = self.decide_exception(exc, attempt)
+        if not decision.retry:
+            raise self.transport_error(exc, request) from exc
+        return decision.delay
+
+    def wait_after_status(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        content: bytes,
+        attempt: int,
+        *,
+        stream: bool,
+    ) -> float:
+        """The seconds to sleep before retrying after an unusable status (3xx or error); raises
+        the error when it is not retried."""
+        error = self.error_for(request, response, content)
+        decision = self.decide_status(error, attempt, stream=stream)
+        if not decision.retry:
+            raise error
+        return decision.delay
 
     @staticmethod
     def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> MeshAPIError:
@@ -317,7 +342,8 @@ class BaseHttpClient:
         )
 
     @staticmethod
-    def what(request: httpx.Request) -> str:
+    def describe(request: httpx.Request) -> str:
+        """``"POST /v1/chat/completions"``: how errors name a request (never with its query)."""
         return f"{request.method} {request.url.path}"
 
 
@@ -330,15 +356,6 @@ def _clean_params(params: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else value
     return out or None
-
-
-def _maybe_json(content: bytes, response: httpx.Response) -> Any:
-    if "json" not in response.headers.get("content-type", ""):
-        return None
-    try:
-        return json.loads(content)
-    except ValueError:
-        return None
 
 
 class SyncHttpClient(BaseHttpClient):
@@ -401,22 +418,15 @@ class SyncHttpClient(BaseHttpClient):
                 # auth=None: a caller's httpx auth must not replace our key or reach a signed URL.
                 response = self.client.send(request, stream=True, follow_redirects=False, auth=None)
             except httpx.TransportError as exc:
-                decision = self.decide_exception(exc, attempt)
-                if not decision.retry:
-                    raise self.transport_error(exc, request) from exc
-                self.sleep(decision.delay)
-                attempt += 1
-                continue
-            if response.status_code < 300:
-                if not stream:
-                    self._read(response, request)
-                return response
-            content = self._read(response, request)
-            error = self.error_for(request, response, content)
-            decision = self.decide_status(error, attempt, stream=stream)
-            if not decision.retry:
-                raise error
-            self.sleep(decision.delay)
+                delay = self.wait_after_error(exc, request, attempt)
+            else:
+                if response.status_code < 300:
+                    if not stream:
+                        self._read(response, request)
+                    return response
+                content = self._read(response, request)
+                delay = self.wait_after_status(request, response, content, attempt, stream=stream)
+            self.sleep(delay)
             attempt += 1
 
     def _read(self, response: httpx.Response, request: httpx.Request) -> bytes:
@@ -492,22 +502,15 @@ class AsyncHttpClient(BaseHttpClient):
                     request, stream=True, follow_redirects=False, auth=None
                 )
             except httpx.TransportError as exc:
-                decision = self.decide_exception(exc, attempt)
-                if not decision.retry:
-                    raise self.transport_error(exc, request) from exc
-                await self.sleep(decision.delay)
-                attempt += 1
-                continue
-            if response.status_code < 300:
-                if not stream:
-                    await self._read(response, request)
-                return response
-            content = await self._read(response, request)
-            error = self.error_for(request, response, content)
-            decision = self.decide_status(error, attempt, stream=stream)
-            if not decision.retry:
-                raise error
-            await self.sleep(decision.delay)
+                delay = self.wait_after_error(exc, request, attempt)
+            else:
+                if response.status_code < 300:
+                    if not stream:
+                        await self._read(response, request)
+                    return response
+                content = await self._read(response, request)
+                delay = self.wait_after_status(request, response, content, attempt, stream=stream)
+            await self.sleep(delay)
             attempt += 1
 
     async def _read(self, response: httpx.Response, request: httpx.Request) -> bytes:

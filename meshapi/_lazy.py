@@ -1,35 +1,42 @@
 """Module attributes loaded on first use (PEP 562). No I/O beyond importing.
 
-``import meshapi`` should cost the client and its transport, not every model and resource: a
-package lists where each of its lazy names lives, and this builds the module's ``__getattr__``
-and ``__dir__`` from that table.
+``import meshapi`` should cost almost nothing, not every model and resource: a package declares,
+once, which of its modules defines each public name, and this builds the package's
+``__getattr__``, ``__dir__`` and sorted ``__all__`` from that table.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, MutableMapping, Tuple
 
 __all__ = ["lazy_attributes"]
 
 
 def lazy_attributes(
-    package: str, namespace: MutableMapping[str, Any], homes: Mapping[str, str]
-) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
-    """``__getattr__`` and ``__dir__`` for ``package``: ``homes`` maps a name to the (relative)
-    module that defines it. A loaded name is stored in ``namespace`` (the package's globals), so
-    later lookups never reach ``__getattr__`` again."""
-    table: Dict[str, str] = dict(homes)
+    package: str, namespace: MutableMapping[str, Any], exports: Mapping[str, Iterable[str]]
+) -> Tuple[Callable[[str], Any], Callable[[], List[str]], List[str]]:
+    """``__getattr__``, ``__dir__`` and ``__all__`` for ``package``.
+
+    ``exports`` maps a (relative) module to the public names it defines. A loaded name is stored
+    in ``namespace`` (the package's globals), so later lookups never reach ``__getattr__`` again.
+    """
+    home: Dict[str, str] = {}
+    for module, names in exports.items():
+        for name in names:
+            if name in home:
+                raise ValueError(f"{name!r} is exported by both {home[name]} and {module}")
+            home[name] = module
 
     def __getattr__(name: str) -> Any:
-        home = table.get(name)
-        if home is None:
+        module = home.get(name)
+        if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(home, package), name)
+        value = getattr(importlib.import_module(module, package), name)
         namespace[name] = value
         return value
 
     def __dir__() -> List[str]:
-        return sorted(set(namespace) | set(table))
+        return sorted(set(namespace) | set(home))
 
-    return __getattr__, __dir__
+    return __getattr__, __dir__, sorted(home)

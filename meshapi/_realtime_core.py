@@ -18,6 +18,7 @@ import binascii
 import json
 import logging
 import re
+import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, MutableMapping, Optional, Tuple, Union
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -32,12 +33,12 @@ from ._errors import (
     error_from_payload,
     error_from_response,
 )
+from ._retry import parse_retry_after
 
 __all__ = [
     "AUDIO_DELTA_TYPES",
     "MAX_MESSAGE_BYTES",
     "MIN_WEBSOCKETS_VERSION",
-    "NORMAL_CLOSE_CODES",
     "REALTIME_PATH",
     "SUBPROTOCOL",
     "ConnectPlan",
@@ -68,8 +69,6 @@ SUBPROTOCOL = "openai-realtime"
 AUDIO_DELTA_TYPES = frozenset({"response.output_audio.delta", "response.audio.delta"})
 # 14.0 is the first release whose sync and asyncio clients both take `ssl=`.
 MIN_WEBSOCKETS_VERSION = (14, 0)
-# Normal closure and "going away": the only close codes that end a session without an error.
-NORMAL_CLOSE_CODES = frozenset({1000, 1001})
 # Server events carry base64 audio; the 1 MiB default of websockets is too tight for long deltas.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 # Headers that must never ride on the WebSocket handshake: the key already travels in the URL, and
@@ -416,16 +415,6 @@ def _header(headers: Any, name: str) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
-def _retry_after(value: Optional[str]) -> Optional[float]:
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if seconds >= 0 else None
-
-
 def connect_error(exc: BaseException, plan: ConnectPlan) -> BaseException:
     """The error to raise when opening the connection failed with ``exc``.
 
@@ -446,7 +435,9 @@ def connect_error(exc: BaseException, plan: ConnectPlan) -> BaseException:
             bytes(response.body or b""),
             content_type=_header(response.headers, "Content-Type") or "",
             request_id=_header(response.headers, "x-request-id"),
-            retry_after_seconds=_retry_after(_header(response.headers, "Retry-After")),
+            retry_after_seconds=parse_retry_after(
+                _header(response.headers, "Retry-After"), time.time()
+            ),
         )
         error.message = scrub(error.message, plan.secret)
         error.args = (error.message,)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ._errors import InvalidResponseError
 
 __all__ = [
+    "ExtraHeaders",
     "ModelParser",
     "RequestOptions",
     "encode_json",
@@ -37,6 +38,8 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 TimeoutTypes = Union[float, httpx.Timeout, None]
+# The `extra_headers=` of every resource method: headers for this one call.
+ExtraHeaders = Optional[Mapping[str, str]]
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -172,9 +175,19 @@ class ModelParser(Generic[T]):
         self._validate = validate
         self._name = name
 
+    @property
+    def name(self) -> str:
+        """What is parsed, for error messages (``"ChatCompletionResponse"``)."""
+        return self._name
+
     @classmethod
     def for_model(cls, model: Type[M]) -> ModelParser[M]:
         return ModelParser(model.model_validate_json, model.__name__)
+
+    @classmethod
+    def raw(cls) -> ModelParser[bytes]:
+        """The body as it came: the parser of a binary answer (audio, an image file...)."""
+        return ModelParser(bytes, "bytes")
 
     @classmethod
     def for_list(cls, model: Type[M]) -> ModelParser[List[M]]:

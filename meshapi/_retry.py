@@ -33,6 +33,8 @@ __all__ = [
     "is_retryable_exception",
     "parse_retry_after",
     "retry_after_from",
+    "retry_after_in_body",
+    "retry_after_seconds",
 ]
 
 BACKOFF_BASE = 0.5
@@ -54,6 +56,31 @@ class RetryDecision:
         return f"RetryDecision(retry={self.retry}, delay={self.delay:.3f}, reason={self.reason!r})"
 
 
+def retry_after_seconds(value: Any) -> Optional[float]:
+    """A wait in seconds as the server wrote it (a number, or a string holding one), or ``None``
+    when it is not one: negative, NaN, infinite, a bool, or not a number at all.
+
+    The one parser of a delay in seconds: the ``Retry-After`` header, the error body's
+    ``retry_after_seconds`` and the realtime handshake all go through it.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int too large for a float
+        return None
+    if seconds != seconds or seconds < 0 or seconds == float("inf"):  # NaN, negative, inf
+        return None
+    return seconds
+
+
 def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
     """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
 
@@ -66,13 +93,11 @@ def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
     if not value:
         return None
     try:
-        seconds = float(value)
+        float(value)
     except ValueError:
-        pass
+        pass  # not a number of seconds: perhaps an HTTP date
     else:
-        if seconds != seconds or seconds < 0 or seconds == float("inf"):  # NaN, negative, inf
-            return None
-        return seconds
+        return retry_after_seconds(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -82,18 +107,23 @@ def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
     return max(0.0, when.timestamp() - now)
 
 
+def retry_after_in_body(body: Any) -> Optional[float]:
+    """The error body's ``retry_after_seconds`` (in its ``error`` object, else at the top level),
+    read with :func:`retry_after_seconds`; ``None`` when absent or not a usable wait."""
+    if not isinstance(body, Mapping):
+        return None
+    for holder in (body.get("error"), body):
+        if isinstance(holder, Mapping) and "retry_after_seconds" in holder:
+            return retry_after_seconds(holder["retry_after_seconds"])
+    return None
+
+
 def retry_after_from(headers: Mapping[str, str], body: Any, now: float) -> Optional[float]:
     """The wait the server asked for: the header first, then the body's ``retry_after_seconds``."""
     from_header = parse_retry_after(headers.get("retry-after"), now)
     if from_header is not None:
         return from_header
-    if isinstance(body, Mapping):
-        for holder in (body.get("error"), body):
-            if isinstance(holder, Mapping):
-                raw = holder.get("retry_after_seconds")
-                if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw >= 0:
-                    return float(raw)
-    return None
+    return retry_after_in_body(body)
 
 
 def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:

@@ -209,7 +209,8 @@ class StreamCore(Generic[T]):
         raise self.interrupted()
 
 
-def _open_error(exc: httpx.HTTPError, core: StreamCore[Any]) -> MeshAPIError:
+def _read_error(exc: httpx.HTTPError, core: StreamCore[Any]) -> MeshAPIError:
+    """The error for a transport failure while reading the stream: a stall or a cut."""
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
             f"the stream of {core.what} stalled: no data within the read timeout",
@@ -259,6 +260,18 @@ class _StreamBase(Generic[T]):
         if self._iterating:
             raise MeshAPIError("this stream is already being iterated", error_code="stream_busy")
         self._iterating = True
+
+    def _opened_core(self) -> StreamCore[T]:
+        core = self._core
+        assert core is not None, "the stream is read only once it is open"
+        return core
+
+    def _items(self, core: StreamCore[T], chunk: bytes) -> List[T]:
+        """The items one network read completed, shown to the observer before any is yielded."""
+        items = core.feed(chunk)
+        if self._observe is not None:
+            self._observe(items)
+        return items
 
 
 class Stream(_StreamBase[T]):
@@ -315,19 +328,18 @@ class Stream(_StreamBase[T]):
         self._begin_iteration()
         try:
             response = self._open()
-            core = self._core
-            assert core is not None
+            core = self._opened_core()
+            chunks = response.iter_bytes()
             try:
-                observe = self._observe
-                for chunk in response.iter_bytes():
-                    items = core.feed(chunk)
-                    if observe is not None:
-                        observe(items)
-                    yield from items
+                for chunk in chunks:
+                    yield from self._items(core, chunk)
                     if core.done:
                         return
             except httpx.HTTPError as exc:
-                raise _open_error(exc, core) from exc
+                raise _read_error(exc, core) from exc
+            finally:
+                # Left at [DONE] or by an error, the byte iterator is still open: close it now.
+                chunks.close()  # type: ignore[attr-defined]
             core.finish()
         finally:
             self._iterating = False
@@ -395,21 +407,16 @@ class AsyncStream(_StreamBase[T]):
         self._begin_iteration()
         try:
             response = await self._open()
-            core = self._core
-            assert core is not None
+            core = self._opened_core()
             chunks = response.aiter_bytes()
             try:
-                observe = self._observe
                 async for chunk in chunks:
-                    items = core.feed(chunk)
-                    if observe is not None:
-                        observe(items)
-                    for item in items:
+                    for item in self._items(core, chunk):
                         yield item
                     if core.done:
                         return
             except httpx.HTTPError as exc:
-                raise _open_error(exc, core) from exc
+                raise _read_error(exc, core) from exc
             finally:
                 # Left at [DONE] or by an error, the byte iterator is still open: close it here,
                 # on this loop, rather than leave it to a garbage-collection hook that may run

@@ -48,245 +48,119 @@ use: ``from meshapi._types import ChatCompletionParams`` loads the chat section 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict
+from typing import TYPE_CHECKING, Dict, Tuple
 
 from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from ._base import (
-        CompletionTokensDetails,
-        PromptTokensDetails,
-        RequestModel,
-        ResponseModel,
-        Usage,
-    )
-    from .batches import (
-        BatchList,
-        BatchObject,
-        BatchRequestCounts,
-        BatchRequestItem,
-        CreateBatchParams,
-    )
-    from .chat import (
-        ChatCompletionAudio,
-        ChatCompletionChoice,
-        ChatCompletionChunk,
-        ChatCompletionChunkChoice,
-        ChatCompletionMessage,
-        ChatCompletionParams,
-        ChatCompletionResponse,
-        ChatMessage,
-        ChoiceDelta,
-        ChoiceDeltaToolCall,
-        ChoiceDeltaToolCallFunction,
-        ContentPart,
-        ContentPartImage,
-        ContentPartInputAudio,
-        ContentPartText,
-        ImageURL,
-        InputAudio,
-        MessageParam,
-        Tool,
-        ToolCall,
-        ToolCallFunction,
-        ToolFunction,
-    )
-    from .compare import (
-        CompareModelOverride,
-        CompareParams,
-        CompareResponse,
-        CompareResult,
-        CompareStreamEvent,
-    )
-    from .embeddings import (
-        EmbeddingsData,
-        EmbeddingsParams,
-        EmbeddingsResponse,
-    )
-    from .images import (
-        ImageData,
-        ImageGenerationParams,
-        ImageGenerationResponse,
-        ImageStreamEvent,
-        ImageUsage,
-    )
-    from .models import (
-        ModelInfo,
-        ModelPricing,
-    )
-    from .rag import (
-        BulkEmbedRequest,
-        BulkEmbedResponse,
-        BulkEmbedResult,
-        InitUploadRequest,
-        InitUploadResponse,
-        RagFileListResponse,
-        RagFileStatus,
-        SearchRequest,
-        SearchResponse,
-        SearchResult,
-        UploadFileParams,
-    )
-    from .responses import (
-        ResponseOutputContent,
-        ResponseOutputItem,
-        ResponsesParams,
-        ResponsesResponse,
-        ResponsesStreamEvent,
-        ResponsesUsage,
-    )
-    from .templates import (
-        CreateTemplateParams,
-        DeleteTemplateResponse,
-        TemplateSummary,
-        UpdateTemplateParams,
-    )
+    # What type checkers see: each module's own literal __all__.
+    from ._base import *  # noqa: F403
+    from .batches import *  # noqa: F403
+    from .chat import *  # noqa: F403
+    from .compare import *  # noqa: F403
+    from .embeddings import *  # noqa: F403
+    from .images import *  # noqa: F403
+    from .models import *  # noqa: F403
+    from .rag import *  # noqa: F403
+    from .responses import *  # noqa: F403
+    from .templates import *  # noqa: F403
 
-_HOME: Dict[str, str] = {
-    "BatchList": ".batches",
-    "BatchObject": ".batches",
-    "BatchRequestCounts": ".batches",
-    "BatchRequestItem": ".batches",
-    "BulkEmbedRequest": ".rag",
-    "BulkEmbedResponse": ".rag",
-    "BulkEmbedResult": ".rag",
-    "ChatCompletionAudio": ".chat",
-    "ChatCompletionChoice": ".chat",
-    "ChatCompletionChunk": ".chat",
-    "ChatCompletionChunkChoice": ".chat",
-    "ChatCompletionMessage": ".chat",
-    "ChatCompletionParams": ".chat",
-    "ChatCompletionResponse": ".chat",
-    "ChatMessage": ".chat",
-    "ChoiceDelta": ".chat",
-    "ChoiceDeltaToolCall": ".chat",
-    "ChoiceDeltaToolCallFunction": ".chat",
-    "CompareModelOverride": ".compare",
-    "CompareParams": ".compare",
-    "CompareResponse": ".compare",
-    "CompareResult": ".compare",
-    "CompareStreamEvent": ".compare",
-    "CompletionTokensDetails": "._base",
-    "ContentPart": ".chat",
-    "ContentPartImage": ".chat",
-    "ContentPartInputAudio": ".chat",
-    "ContentPartText": ".chat",
-    "CreateBatchParams": ".batches",
-    "CreateTemplateParams": ".templates",
-    "DeleteTemplateResponse": ".templates",
-    "EmbeddingsData": ".embeddings",
-    "EmbeddingsParams": ".embeddings",
-    "EmbeddingsResponse": ".embeddings",
-    "ImageData": ".images",
-    "ImageGenerationParams": ".images",
-    "ImageGenerationResponse": ".images",
-    "ImageStreamEvent": ".images",
-    "ImageURL": ".chat",
-    "ImageUsage": ".images",
-    "InitUploadRequest": ".rag",
-    "InitUploadResponse": ".rag",
-    "InputAudio": ".chat",
-    "MessageParam": ".chat",
-    "ModelInfo": ".models",
-    "ModelPricing": ".models",
-    "PromptTokensDetails": "._base",
-    "RagFileListResponse": ".rag",
-    "RagFileStatus": ".rag",
-    "RequestModel": "._base",
-    "ResponseModel": "._base",
-    "ResponseOutputContent": ".responses",
-    "ResponseOutputItem": ".responses",
-    "ResponsesParams": ".responses",
-    "ResponsesResponse": ".responses",
-    "ResponsesStreamEvent": ".responses",
-    "ResponsesUsage": ".responses",
-    "SearchRequest": ".rag",
-    "SearchResponse": ".rag",
-    "SearchResult": ".rag",
-    "TemplateSummary": ".templates",
-    "Tool": ".chat",
-    "ToolCall": ".chat",
-    "ToolCallFunction": ".chat",
-    "ToolFunction": ".chat",
-    "UpdateTemplateParams": ".templates",
-    "UploadFileParams": ".rag",
-    "Usage": "._base",
+# Which module defines each public name: written here once (besides the module's own __all__,
+# which tests/unit/test_exports.py checks against this table). `__all__` and the lazy loader
+# (PEP 562) are derived from it, so `from meshapi._types import ChatCompletionParams` loads the
+# chat section only.
+_EXPORTS: Dict[str, Tuple[str, ...]] = {
+    "._base": (
+        "CompletionTokensDetails",
+        "PromptTokensDetails",
+        "RequestModel",
+        "ResponseModel",
+        "Usage",
+    ),
+    ".batches": (
+        "BatchList",
+        "BatchObject",
+        "BatchRequestCounts",
+        "BatchRequestItem",
+        "CreateBatchParams",
+    ),
+    ".chat": (
+        "ChatCompletionAudio",
+        "ChatCompletionChoice",
+        "ChatCompletionChunk",
+        "ChatCompletionChunkChoice",
+        "ChatCompletionMessage",
+        "ChatCompletionParams",
+        "ChatCompletionResponse",
+        "ChatMessage",
+        "ChoiceDelta",
+        "ChoiceDeltaToolCall",
+        "ChoiceDeltaToolCallFunction",
+        "ContentPart",
+        "ContentPartImage",
+        "ContentPartInputAudio",
+        "ContentPartText",
+        "ImageURL",
+        "InputAudio",
+        "MessageParam",
+        "Tool",
+        "ToolCall",
+        "ToolCallFunction",
+        "ToolFunction",
+    ),
+    ".compare": (
+        "CompareModelOverride",
+        "CompareParams",
+        "CompareResponse",
+        "CompareResult",
+        "CompareStreamEvent",
+    ),
+    ".embeddings": (
+        "EmbeddingsData",
+        "EmbeddingsParams",
+        "EmbeddingsResponse",
+    ),
+    ".images": (
+        "ImageData",
+        "ImageGenerationParams",
+        "ImageGenerationResponse",
+        "ImageStreamEvent",
+        "ImageUsage",
+    ),
+    ".models": (
+        "ModelInfo",
+        "ModelPricing",
+    ),
+    ".rag": (
+        "BulkEmbedRequest",
+        "BulkEmbedResponse",
+        "BulkEmbedResult",
+        "InitUploadRequest",
+        "InitUploadResponse",
+        "RagFileListResponse",
+        "RagFileStatus",
+        "SearchRequest",
+        "SearchResponse",
+        "SearchResult",
+        "UploadFileParams",
+    ),
+    ".responses": (
+        "ResponseOutputContent",
+        "ResponseOutputItem",
+        "ResponsesParams",
+        "ResponsesResponse",
+        "ResponsesStreamEvent",
+        "ResponsesUsage",
+    ),
+    ".templates": (
+        "CreateTemplateParams",
+        "DeleteTemplateResponse",
+        "TemplateSummary",
+        "UpdateTemplateParams",
+    ),
 }
 
-
 if not TYPE_CHECKING:
-    # Hidden from type checkers: they see the real imports above, so a misspelt name is still
-    # an error in the user's editor instead of an Any.
-    __getattr__, __dir__ = lazy_attributes(__name__, globals(), _HOME)
-
-
-__all__ = [
-    "BatchList",
-    "BatchObject",
-    "BatchRequestCounts",
-    "BatchRequestItem",
-    "BulkEmbedRequest",
-    "BulkEmbedResponse",
-    "BulkEmbedResult",
-    "ChatCompletionAudio",
-    "ChatCompletionChoice",
-    "ChatCompletionChunk",
-    "ChatCompletionChunkChoice",
-    "ChatCompletionMessage",
-    "ChatCompletionParams",
-    "ChatCompletionResponse",
-    "ChatMessage",
-    "ChoiceDelta",
-    "ChoiceDeltaToolCall",
-    "ChoiceDeltaToolCallFunction",
-    "CompareModelOverride",
-    "CompareParams",
-    "CompareResponse",
-    "CompareResult",
-    "CompareStreamEvent",
-    "CompletionTokensDetails",
-    "ContentPart",
-    "ContentPartImage",
-    "ContentPartInputAudio",
-    "ContentPartText",
-    "CreateBatchParams",
-    "CreateTemplateParams",
-    "DeleteTemplateResponse",
-    "EmbeddingsData",
-    "EmbeddingsParams",
-    "EmbeddingsResponse",
-    "ImageData",
-    "ImageGenerationParams",
-    "ImageGenerationResponse",
-    "ImageStreamEvent",
-    "ImageURL",
-    "ImageUsage",
-    "InitUploadRequest",
-    "InitUploadResponse",
-    "InputAudio",
-    "MessageParam",
-    "ModelInfo",
-    "ModelPricing",
-    "PromptTokensDetails",
-    "RagFileListResponse",
-    "RagFileStatus",
-    "RequestModel",
-    "ResponseModel",
-    "ResponseOutputContent",
-    "ResponseOutputItem",
-    "ResponsesParams",
-    "ResponsesResponse",
-    "ResponsesStreamEvent",
-    "ResponsesUsage",
-    "SearchRequest",
-    "SearchResponse",
-    "SearchResult",
-    "TemplateSummary",
-    "Tool",
-    "ToolCall",
-    "ToolCallFunction",
-    "ToolFunction",
-    "UpdateTemplateParams",
-    "UploadFileParams",
-    "Usage",
-]
+    # Hidden from type checkers, which read the star imports above instead: a misspelt name is
+    # still an error in the user's editor, not an Any.
+    __getattr__, __dir__, __all__ = lazy_attributes(__name__, globals(), _EXPORTS)

@@ -1,65 +1,28 @@
-"""What every resource shares: the HTTP client it calls and the way it opens a stream."""
+"""What every resource shares: the HTTP client it calls, and the one place each twin sends a
+declared endpoint (:mod:`meshapi._endpoint`) and opens a stream.
+
+A resource method is one line: ``return self._call(ENDPOINT, *path_args, params=..., query=...,
+**options)`` (``await``-ed in the async twin), or ``return self._stream(ENDPOINT, params=...,
+**options)`` for a stream. Everything the call decides is in the declaration; these bases only
+send.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Type, TypeVar
+from typing import Any, Mapping, Optional, Type, TypeVar
 
+from typing_extensions import Unpack
+
+from .._endpoint import CallOptions, Endpoint, StreamEndpoint
 from .._http import AsyncHttpClient, SyncHttpClient
-from .._request import RequestOptions, TimeoutTypes, model_body
-from .._streaming import AsyncStream, Decoder, Stream
+from .._streaming import AsyncStream, Stream
 
-__all__ = ["AsyncResource", "SyncResource", "call_options", "post_model", "stream_body"]
+__all__ = ["AsyncResource", "SyncResource"]
 
+R = TypeVar("R")
 T = TypeVar("T")
 S = TypeVar("S", bound="Stream[Any]")
 A = TypeVar("A", bound="AsyncStream[Any]")
-
-
-def call_options(
-    method: str,
-    path: str,
-    *,
-    body: Any = None,
-    params: Optional[Mapping[str, Any]] = None,
-    extra_headers: Optional[Mapping[str, str]] = None,
-    timeout: TimeoutTypes = None,
-) -> RequestOptions:
-    return RequestOptions(
-        method, path, body=body, params=params, headers=extra_headers, timeout=timeout
-    )
-
-
-def stream_body(body: Dict[str, Any], *, stream: bool, method: str) -> Dict[str, Any]:
-    """Set ``stream`` on a body, refusing a ``stream`` value that contradicts the method."""
-    given = body.get("stream")
-    if given is not None and bool(given) != stream:
-        other = "stream()" if given else "create()"
-        raise ValueError(
-            f"{method}() was given stream={given!r}; call {other} instead "
-            "(or leave `stream` unset: the method sets it)"
-        )
-    body["stream"] = stream
-    return body
-
-
-def post_model(
-    path: str,
-    params: Any,
-    model: Type[Any],
-    method: str,
-    extra_headers: Optional[Mapping[str, str]],
-    timeout: TimeoutTypes,
-    *,
-    stream: Optional[bool] = None,
-) -> RequestOptions:
-    """A POST whose body is a params model (or a dict validated into one).
-
-    ``stream`` is set on the body when given (``create`` → False, ``stream`` → True).
-    """
-    body = model_body(params, model, method).to_wire()
-    if stream is not None:
-        stream_body(body, stream=stream, method=method)
-    return call_options("POST", path, body=body, extra_headers=extra_headers, timeout=timeout)
 
 
 class SyncResource:
@@ -68,12 +31,39 @@ class SyncResource:
     def __init__(self, http: SyncHttpClient) -> None:
         self._http = http
 
-    def _stream(self, opts: RequestOptions, decode: Decoder[T]) -> Stream[T]:
-        return self._stream_as(Stream, opts, decode)
+    def _call(
+        self,
+        endpoint: Endpoint[R],
+        *path_args: str,
+        params: Any = None,
+        query: Optional[Mapping[str, Any]] = None,
+        **options: Unpack[CallOptions],
+    ) -> R:
+        opts = endpoint.build(path_args, params, query, **options)
+        return self._http.request(opts, endpoint.parser_for(path_args))
 
-    def _stream_as(self, cls: Type[S], opts: RequestOptions, decode: Decoder[Any]) -> S:
+    def _stream(
+        self,
+        endpoint: StreamEndpoint[T],
+        *path_args: str,
+        params: Any = None,
+        **options: Unpack[CallOptions],
+    ) -> Stream[T]:
+        return self._stream_as(Stream, endpoint, *path_args, params=params, **options)
+
+    def _stream_as(
+        self,
+        cls: Type[S],
+        endpoint: StreamEndpoint[Any],
+        *path_args: str,
+        params: Any = None,
+        **options: Unpack[CallOptions],
+    ) -> S:
+        opts = endpoint.build(path_args, params, **options)
         http = self._http
-        return cls(lambda: http.send(opts, stream=True), decode, f"{opts.method} {opts.path}")
+        return cls(
+            lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+        )
 
 
 class AsyncResource:
@@ -82,9 +72,36 @@ class AsyncResource:
     def __init__(self, http: AsyncHttpClient) -> None:
         self._http = http
 
-    def _stream(self, opts: RequestOptions, decode: Decoder[T]) -> AsyncStream[T]:
-        return self._stream_as(AsyncStream, opts, decode)
+    async def _call(
+        self,
+        endpoint: Endpoint[R],
+        *path_args: str,
+        params: Any = None,
+        query: Optional[Mapping[str, Any]] = None,
+        **options: Unpack[CallOptions],
+    ) -> R:
+        opts = endpoint.build(path_args, params, query, **options)
+        return await self._http.request(opts, endpoint.parser_for(path_args))
 
-    def _stream_as(self, cls: Type[A], opts: RequestOptions, decode: Decoder[Any]) -> A:
+    def _stream(
+        self,
+        endpoint: StreamEndpoint[T],
+        *path_args: str,
+        params: Any = None,
+        **options: Unpack[CallOptions],
+    ) -> AsyncStream[T]:
+        return self._stream_as(AsyncStream, endpoint, *path_args, params=params, **options)
+
+    def _stream_as(
+        self,
+        cls: Type[A],
+        endpoint: StreamEndpoint[Any],
+        *path_args: str,
+        params: Any = None,
+        **options: Unpack[CallOptions],
+    ) -> A:
+        opts = endpoint.build(path_args, params, **options)
         http = self._http
-        return cls(lambda: http.send(opts, stream=True), decode, f"{opts.method} {opts.path}")
+        return cls(
+            lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+        )

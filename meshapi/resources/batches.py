@@ -4,44 +4,21 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes, encode_path_segment
+from .._endpoint import CursorPagination, Endpoint
+from .._request import ExtraHeaders, TimeoutTypes
 from .._types import BatchList, BatchObject, CreateBatchParams
-from ._base import AsyncResource, SyncResource, call_options, post_model
+from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncBatchesResource", "BatchesResource"]
 
-_BATCH = ModelParser.for_model(BatchObject)
-_LIST = ModelParser.for_model(BatchList)
+CREATE = Endpoint("POST", "/v1/batches", BatchObject, name="create", params=CreateBatchParams)
+LIST = Endpoint(
+    "GET", "/v1/batches", BatchList, name="list", pagination=CursorPagination(max_limit=100)
+)
+GET = Endpoint("GET", "/v1/batches/{batch_id}", BatchObject, name="get")
+CANCEL = Endpoint("POST", "/v1/batches/{batch_id}/cancel", BatchObject, name="cancel")
 
 BatchParamsInput = Union[CreateBatchParams, Mapping[str, Any]]
-Headers = Optional[Mapping[str, str]]
-
-
-def _create(
-    params: BatchParamsInput, extra_headers: Headers, timeout: TimeoutTypes
-) -> RequestOptions:
-    return post_model("/v1/batches", params, CreateBatchParams, "create", extra_headers, timeout)
-
-
-def _list(
-    after: Optional[str], limit: Optional[int], extra_headers: Headers, timeout: TimeoutTypes
-) -> RequestOptions:
-    if limit is not None and not 1 <= limit <= 100:
-        raise ValueError(f"limit must be between 1 and 100, got {limit}")
-    return call_options(
-        "GET",
-        "/v1/batches",
-        params={"after": after, "limit": limit},
-        extra_headers=extra_headers,
-        timeout=timeout,
-    )
-
-
-def _one(
-    method: str, batch_id: str, suffix: str, extra_headers: Headers, timeout: TimeoutTypes
-) -> RequestOptions:
-    path = f"/v1/batches/{encode_path_segment(batch_id)}{suffix}"
-    return call_options(method, path, extra_headers=extra_headers, timeout=timeout)
 
 
 class BatchesResource(SyncResource):
@@ -51,34 +28,39 @@ class BatchesResource(SyncResource):
         self,
         params: BatchParamsInput,
         *,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> BatchObject:
         """Submit a batch of inline chat requests; returns the batch (status ``validating``)."""
-        return self._http.request(_create(params, extra_headers, timeout), _BATCH)
+        return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def list(
         self,
         *,
         after: Optional[str] = None,
         limit: Optional[int] = None,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> BatchList:
         """One page of batches, newest first; pass ``after=page.last_id`` for the next page."""
-        return self._http.request(_list(after, limit, extra_headers, timeout), _LIST)
+        return self._call(
+            LIST,
+            query={"after": after, "limit": limit},
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
 
     def get(
-        self, batch_id: str, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, batch_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> BatchObject:
         """The batch's current status, counts and (once done) results."""
-        return self._http.request(_one("GET", batch_id, "", extra_headers, timeout), _BATCH)
+        return self._call(GET, batch_id, extra_headers=extra_headers, timeout=timeout)
 
     def cancel(
-        self, batch_id: str, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, batch_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> BatchObject:
         """Ask the gateway to cancel the batch (status ``cancelling`` then ``cancelled``)."""
-        return self._http.request(_one("POST", batch_id, "/cancel", extra_headers, timeout), _BATCH)
+        return self._call(CANCEL, batch_id, extra_headers=extra_headers, timeout=timeout)
 
 
 class AsyncBatchesResource(AsyncResource):
@@ -88,33 +70,36 @@ class AsyncBatchesResource(AsyncResource):
         self,
         params: BatchParamsInput,
         *,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> BatchObject:
         """Submit a batch of inline chat requests; returns the batch (status ``validating``)."""
-        return await self._http.request(_create(params, extra_headers, timeout), _BATCH)
+        return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     async def list(
         self,
         *,
         after: Optional[str] = None,
         limit: Optional[int] = None,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> BatchList:
         """One page of batches, newest first; pass ``after=page.last_id`` for the next page."""
-        return await self._http.request(_list(after, limit, extra_headers, timeout), _LIST)
+        return await self._call(
+            LIST,
+            query={"after": after, "limit": limit},
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
 
     async def get(
-        self, batch_id: str, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, batch_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> BatchObject:
         """The batch's current status, counts and (once done) results."""
-        return await self._http.request(_one("GET", batch_id, "", extra_headers, timeout), _BATCH)
+        return await self._call(GET, batch_id, extra_headers=extra_headers, timeout=timeout)
 
     async def cancel(
-        self, batch_id: str, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, batch_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> BatchObject:
         """Ask the gateway to cancel the batch (status ``cancelling`` then ``cancelled``)."""
-        return await self._http.request(
-            _one("POST", batch_id, "/cancel", extra_headers, timeout), _BATCH
-        )
+        return await self._call(CANCEL, batch_id, extra_headers=extra_headers, timeout=timeout)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Union
 
 from .._accumulate import ChatCompletionAccumulator
-from .._request import ModelParser, RequestOptions, TimeoutTypes
+from .._endpoint import Endpoint
+from .._request import ExtraHeaders, TimeoutTypes
 from .._streaming import AsyncStream, Stream, _StreamBase, model_decoder
 from .._types import ChatCompletionChunk, ChatCompletionParams, ChatCompletionResponse
-from ._base import AsyncResource, SyncResource, post_model
+from ._base import AsyncResource, SyncResource
 
 __all__ = [
     "AsyncChatCompletionStream",
@@ -19,28 +20,20 @@ __all__ = [
     "ChatResource",
 ]
 
-PATH = "/v1/chat/completions"
-_RESPONSE = ModelParser.for_model(ChatCompletionResponse)
-_CHUNK = model_decoder(ChatCompletionChunk)
+CREATE = Endpoint(
+    "POST",
+    "/v1/chat/completions",
+    ChatCompletionResponse,
+    name="create",
+    params=ChatCompletionParams,
+    sets_stream=False,
+)
+# Usage (and cost) arrive on a final chunk only when asked for.
+STREAM = CREATE.streaming(
+    model_decoder(ChatCompletionChunk), body_defaults={"stream_options": {"include_usage": True}}
+)
 
 ChatParamsInput = Union[ChatCompletionParams, Mapping[str, Any]]
-
-
-def _options(
-    params: ChatParamsInput,
-    extra_headers: Optional[Mapping[str, str]],
-    timeout: TimeoutTypes,
-    *,
-    stream: bool,
-) -> RequestOptions:
-    method = "stream" if stream else "create"
-    opts = post_model(
-        PATH, params, ChatCompletionParams, method, extra_headers, timeout, stream=stream
-    )
-    if stream and "stream_options" not in opts.body:
-        # Usage (and cost) arrive on a final chunk only when asked for.
-        opts.body["stream_options"] = {"include_usage": True}
-    return opts
 
 
 class _AssemblesCompletion(_StreamBase[ChatCompletionChunk]):
@@ -102,20 +95,20 @@ class ChatCompletionsResource(SyncResource):
         self,
         params: ChatParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> ChatCompletionResponse:
         """Create a chat completion and wait for the whole answer.
 
         ``params`` is a :class:`ChatCompletionParams` (or a dict with the same fields).
         """
-        return self._http.request(_options(params, extra_headers, timeout, stream=False), _RESPONSE)
+        return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def stream(
         self,
         params: ChatParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> ChatCompletionStream:
         """Stream a chat completion as :class:`ChatCompletionChunk` items.
@@ -124,8 +117,13 @@ class ChatCompletionsResource(SyncResource):
         arrive on a final chunk whose ``choices`` is empty. Never retried once bytes arrived.
         ``stream.get_final_completion()`` assembles the whole answer.
         """
-        opts = _options(params, extra_headers, timeout, stream=True)
-        return self._stream_as(ChatCompletionStream, opts, _CHUNK)
+        return self._stream_as(
+            ChatCompletionStream,
+            STREAM,
+            params=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
 
 
 class AsyncChatCompletionsResource(AsyncResource):
@@ -135,22 +133,20 @@ class AsyncChatCompletionsResource(AsyncResource):
         self,
         params: ChatParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> ChatCompletionResponse:
         """Create a chat completion and wait for the whole answer.
 
         ``params`` is a :class:`ChatCompletionParams` (or a dict with the same fields).
         """
-        return await self._http.request(
-            _options(params, extra_headers, timeout, stream=False), _RESPONSE
-        )
+        return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def stream(
         self,
         params: ChatParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> AsyncChatCompletionStream:
         """Stream a chat completion as :class:`ChatCompletionChunk` items.
@@ -159,8 +155,13 @@ class AsyncChatCompletionsResource(AsyncResource):
         arrive on a final chunk whose ``choices`` is empty. Never retried once bytes arrived.
         ``stream.get_final_completion()`` assembles the whole answer.
         """
-        opts = _options(params, extra_headers, timeout, stream=True)
-        return self._stream_as(AsyncChatCompletionStream, opts, _CHUNK)
+        return self._stream_as(
+            AsyncChatCompletionStream,
+            STREAM,
+            params=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
 
 
 class ChatResource:

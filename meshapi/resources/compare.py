@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes
+from .._endpoint import Endpoint
+from .._request import ExtraHeaders, TimeoutTypes
 from .._streaming import AsyncStream, Stream, dict_decoder
 from .._types import CompareParams, CompareResponse, CompareStreamEvent
-from ._base import AsyncResource, SyncResource, post_model
+from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncCompareResource", "CompareResource"]
 
-PATH = "/v1/chat/compare"
-_RESPONSE = ModelParser.for_model(CompareResponse)
-_EVENT = dict_decoder(CompareStreamEvent.from_sse, "CompareStreamEvent")
+CREATE = Endpoint(
+    "POST",
+    "/v1/chat/compare",
+    CompareResponse,
+    name="create",
+    params=CompareParams,
+    sets_stream=False,
+)
+STREAM = CREATE.streaming(dict_decoder(CompareStreamEvent.from_sse, "CompareStreamEvent"))
 
 CompareParamsInput = Union[CompareParams, Mapping[str, Any]]
-
-
-def _options(
-    params: CompareParamsInput,
-    extra_headers: Optional[Mapping[str, str]],
-    timeout: TimeoutTypes,
-    *,
-    stream: bool,
-) -> RequestOptions:
-    method = "stream" if stream else "create"
-    return post_model(PATH, params, CompareParams, method, extra_headers, timeout, stream=stream)
 
 
 class CompareResource(SyncResource):
@@ -36,22 +32,22 @@ class CompareResource(SyncResource):
         self,
         params: CompareParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> CompareResponse:
         """Run the comparison and return every model's result (``partial`` if some failed)."""
-        return self._http.request(_options(params, extra_headers, timeout, stream=False), _RESPONSE)
+        return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def stream(
         self,
         params: CompareParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> Stream[CompareStreamEvent]:
         """Stream :class:`CompareStreamEvent` items; ``event.event`` names each one
         (``meta``, ``model_chunk``, ``model_done``, ``comparison_chunk``, ``done``...)."""
-        return self._stream(_options(params, extra_headers, timeout, stream=True), _EVENT)
+        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
 
 
 class AsyncCompareResource(AsyncResource):
@@ -61,21 +57,19 @@ class AsyncCompareResource(AsyncResource):
         self,
         params: CompareParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> CompareResponse:
         """Run the comparison and return every model's result (``partial`` if some failed)."""
-        return await self._http.request(
-            _options(params, extra_headers, timeout, stream=False), _RESPONSE
-        )
+        return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def stream(
         self,
         params: CompareParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> AsyncStream[CompareStreamEvent]:
         """Stream :class:`CompareStreamEvent` items; ``event.event`` names each one
         (``meta``, ``model_chunk``, ``model_done``, ``comparison_chunk``, ``done``...)."""
-        return self._stream(_options(params, extra_headers, timeout, stream=True), _EVENT)
+        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)

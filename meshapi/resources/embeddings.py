@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes
+from .._endpoint import Endpoint
+from .._request import ExtraHeaders, TimeoutTypes
 from .._types import EmbeddingsParams, EmbeddingsResponse
-from ._base import AsyncResource, SyncResource, post_model
+from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncEmbeddingsResource", "EmbeddingsResource"]
 
-_RESPONSE = ModelParser.for_model(EmbeddingsResponse)
+CREATE = Endpoint(
+    "POST", "/v1/embeddings", EmbeddingsResponse, name="create", params=EmbeddingsParams
+)
 
 EmbeddingsParamsInput = Union[EmbeddingsParams, Mapping[str, Any]]
-
-
-def _options(
-    params: EmbeddingsParamsInput,
-    extra_headers: Optional[Mapping[str, str]],
-    timeout: TimeoutTypes,
-) -> RequestOptions:
-    return post_model("/v1/embeddings", params, EmbeddingsParams, "create", extra_headers, timeout)
 
 
 class EmbeddingsResource(SyncResource):
@@ -30,12 +25,12 @@ class EmbeddingsResource(SyncResource):
         self,
         params: EmbeddingsParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> EmbeddingsResponse:
         """Embed a string or a list of strings; ``encoding_format="base64"`` is decoded by
         ``result.data[i].vector()``."""
-        return self._http.request(_options(params, extra_headers, timeout), _RESPONSE)
+        return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
 
 class AsyncEmbeddingsResource(AsyncResource):
@@ -45,9 +40,9 @@ class AsyncEmbeddingsResource(AsyncResource):
         self,
         params: EmbeddingsParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> EmbeddingsResponse:
         """Embed a string or a list of strings; ``encoding_format="base64"`` is decoded by
         ``result.data[i].vector()``."""
-        return await self._http.request(_options(params, extra_headers, timeout), _RESPONSE)
+        return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)

@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes
+from .._endpoint import Endpoint
+from .._request import ExtraHeaders, TimeoutTypes
 from .._streaming import AsyncStream, Stream, model_decoder
 from .._types import ImageGenerationParams, ImageGenerationResponse, ImageStreamEvent
-from ._base import AsyncResource, SyncResource, post_model
+from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncImagesResource", "ImagesResource"]
 
-PATH = "/v1/images/generations"
-_RESPONSE = ModelParser.for_model(ImageGenerationResponse)
-_EVENT = model_decoder(ImageStreamEvent)
+GENERATE = Endpoint(
+    "POST",
+    "/v1/images/generations",
+    ImageGenerationResponse,
+    name="generate",
+    params=ImageGenerationParams,
+    sets_stream=False,
+)
+STREAM = GENERATE.streaming(model_decoder(ImageStreamEvent))
 
 ImageParamsInput = Union[ImageGenerationParams, Mapping[str, Any]]
-
-
-def _options(
-    params: ImageParamsInput,
-    extra_headers: Optional[Mapping[str, str]],
-    timeout: TimeoutTypes,
-    *,
-    stream: bool,
-) -> RequestOptions:
-    method = "stream" if stream else "generate"
-    return post_model(
-        PATH, params, ImageGenerationParams, method, extra_headers, timeout, stream=stream
-    )
 
 
 class ImagesResource(SyncResource):
@@ -38,21 +32,21 @@ class ImagesResource(SyncResource):
         self,
         params: ImageParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> ImageGenerationResponse:
         """Generate images; each ``data`` item has a ``url`` or ``b64_json``."""
-        return self._http.request(_options(params, extra_headers, timeout, stream=False), _RESPONSE)
+        return self._call(GENERATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def stream(
         self,
         params: ImageParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> Stream[ImageStreamEvent]:
         """Stream image chunks (partial images, then the completed ones)."""
-        return self._stream(_options(params, extra_headers, timeout, stream=True), _EVENT)
+        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
 
 
 class AsyncImagesResource(AsyncResource):
@@ -62,20 +56,20 @@ class AsyncImagesResource(AsyncResource):
         self,
         params: ImageParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> ImageGenerationResponse:
         """Generate images; each ``data`` item has a ``url`` or ``b64_json``."""
-        return await self._http.request(
-            _options(params, extra_headers, timeout, stream=False), _RESPONSE
+        return await self._call(
+            GENERATE, params=params, extra_headers=extra_headers, timeout=timeout
         )
 
     def stream(
         self,
         params: ImageParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> AsyncStream[ImageStreamEvent]:
         """Stream image chunks (partial images, then the completed ones)."""
-        return self._stream(_options(params, extra_headers, timeout, stream=True), _EVENT)
+        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)

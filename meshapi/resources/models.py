@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from typing import List, Mapping, Optional
+from typing import List, Optional
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes, encode_model_id
+from .._endpoint import Endpoint
+from .._request import ExtraHeaders, ModelParser, TimeoutTypes
 from .._types import ModelInfo
-from ._base import AsyncResource, SyncResource, call_options
+from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncModelsResource", "ModelsResource"]
 
-_ONE = ModelParser.for_model(ModelInfo)
-_MANY = ModelParser.for_list(ModelInfo)
-
-Headers = Optional[Mapping[str, str]]
-
-
-def _list(
-    path: str, free: Optional[bool], extra_headers: Headers, timeout: TimeoutTypes
-) -> RequestOptions:
-    return call_options(
-        "GET", path, params={"free": free}, extra_headers=extra_headers, timeout=timeout
-    )
-
-
-def _get(model_id: str, extra_headers: Headers, timeout: TimeoutTypes) -> RequestOptions:
-    return call_options(
-        "GET",
-        f"/v1/models/{encode_model_id(model_id)}",
-        extra_headers=extra_headers,
-        timeout=timeout,
-    )
+_CATALOGUE = ModelParser.for_list(ModelInfo)
+LIST = Endpoint("GET", "/v1/models", _CATALOGUE, name="list")
+FREE = Endpoint("GET", "/v1/models/free", _CATALOGUE, name="free")
+PAID = Endpoint("GET", "/v1/models/paid", _CATALOGUE, name="paid")
+GET = Endpoint("GET", "/v1/models/{model_id:model}", ModelInfo, name="get")
 
 
 class ModelsResource(SyncResource):
@@ -40,38 +25,29 @@ class ModelsResource(SyncResource):
         self,
         *,
         free: Optional[bool] = None,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> List[ModelInfo]:
         """Every model; ``free=True`` / ``free=False`` filters on the server."""
-        result: List[ModelInfo] = self._http.request(
-            _list("/v1/models", free, extra_headers, timeout), _MANY
-        )
-        return result
+        return self._call(LIST, query={"free": free}, extra_headers=extra_headers, timeout=timeout)
 
     def free(
-        self, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> List[ModelInfo]:
         """The models that cost nothing."""
-        result: List[ModelInfo] = self._http.request(
-            _list("/v1/models/free", None, extra_headers, timeout), _MANY
-        )
-        return result
+        return self._call(FREE, extra_headers=extra_headers, timeout=timeout)
 
     def paid(
-        self, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> List[ModelInfo]:
         """The models that are billed."""
-        result: List[ModelInfo] = self._http.request(
-            _list("/v1/models/paid", None, extra_headers, timeout), _MANY
-        )
-        return result
+        return self._call(PAID, extra_headers=extra_headers, timeout=timeout)
 
     def get(
-        self, model_id: str, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, model_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> ModelInfo:
         """One model by id, e.g. ``"openai/gpt-4o"``."""
-        return self._http.request(_get(model_id, extra_headers, timeout), _ONE)
+        return self._call(GET, model_id, extra_headers=extra_headers, timeout=timeout)
 
 
 class AsyncModelsResource(AsyncResource):
@@ -81,35 +57,28 @@ class AsyncModelsResource(AsyncResource):
         self,
         *,
         free: Optional[bool] = None,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> List[ModelInfo]:
         """Every model; ``free=True`` / ``free=False`` filters on the server."""
-        result: List[ModelInfo] = await self._http.request(
-            _list("/v1/models", free, extra_headers, timeout), _MANY
+        return await self._call(
+            LIST, query={"free": free}, extra_headers=extra_headers, timeout=timeout
         )
-        return result
 
     async def free(
-        self, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> List[ModelInfo]:
         """The models that cost nothing."""
-        result: List[ModelInfo] = await self._http.request(
-            _list("/v1/models/free", None, extra_headers, timeout), _MANY
-        )
-        return result
+        return await self._call(FREE, extra_headers=extra_headers, timeout=timeout)
 
     async def paid(
-        self, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> List[ModelInfo]:
         """The models that are billed."""
-        result: List[ModelInfo] = await self._http.request(
-            _list("/v1/models/paid", None, extra_headers, timeout), _MANY
-        )
-        return result
+        return await self._call(PAID, extra_headers=extra_headers, timeout=timeout)
 
     async def get(
-        self, model_id: str, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, model_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> ModelInfo:
         """One model by id, e.g. ``"openai/gpt-4o"``."""
-        return await self._http.request(_get(model_id, extra_headers, timeout), _ONE)
+        return await self._call(GET, model_id, extra_headers=extra_headers, timeout=timeout)

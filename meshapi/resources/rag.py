@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes, encode_path_segment
+from .._endpoint import Endpoint, OffsetPagination
+from .._request import ExtraHeaders, RequestOptions, TimeoutTypes
 from .._types import (
     BulkEmbedRequest,
     BulkEmbedResponse,
@@ -16,28 +17,49 @@ from .._types import (
     SearchResponse,
     UploadFileParams,
 )
-from ._base import AsyncResource, SyncResource, call_options, post_model
+from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncRagResource", "RagResource"]
 
-_INIT = ModelParser.for_model(InitUploadResponse)
-_STATUS = ModelParser.for_model(RagFileStatus)
-_LIST = ModelParser.for_model(RagFileListResponse)
-_EMBED = ModelParser.for_model(BulkEmbedResponse)
-_SEARCH = ModelParser.for_model(SearchResponse)
+INIT_UPLOAD = Endpoint(
+    "POST", "/v1/files", InitUploadResponse, name="init_upload", params=InitUploadRequest
+)
+GET = Endpoint("GET", "/v1/files/{file_id}", RagFileStatus, name="get")
+LIST = Endpoint(
+    "GET", "/v1/files", RagFileListResponse, name="list", pagination=OffsetPagination(items="files")
+)
+EMBED = Endpoint(
+    "POST", "/v1/files/embed", BulkEmbedResponse, name="embed", params=BulkEmbedRequest
+)
+SEARCH = Endpoint("POST", "/v1/files/search", SearchResponse, name="search", params=SearchRequest)
 
-Headers = Optional[Mapping[str, str]]
 InitInput = Union[InitUploadRequest, Mapping[str, Any]]
 
 
-def _post(
-    path: str, body: Dict[str, Any], extra_headers: Headers, timeout: TimeoutTypes
-) -> RequestOptions:
-    return call_options("POST", path, body=body, extra_headers=extra_headers, timeout=timeout)
+class _UploadPlan:
+    """``upload_file`` decided before any I/O: the announcing request, then the PUT of the bytes
+    to the signed URL the announcement returns."""
 
+    def __init__(
+        self,
+        params: Optional[UploadFileParams],
+        file_name: Optional[str],
+        mime_type: Optional[str],
+        content: Optional[bytes],
+        embed: Optional[bool],
+        metadata: Optional[Dict[str, Any]],
+        extra_headers: ExtraHeaders,
+        timeout: TimeoutTypes,
+    ) -> None:
+        self.file = _upload_params(params, file_name, mime_type, content, embed, metadata)
+        self.timeout = timeout
+        self.announce: RequestOptions = INIT_UPLOAD.build(
+            (), self.file.to_init_request(), extra_headers=extra_headers, timeout=timeout
+        )
 
-def _init(params: InitInput, extra_headers: Headers, timeout: TimeoutTypes) -> RequestOptions:
-    return post_model("/v1/files", params, InitUploadRequest, "init_upload", extra_headers, timeout)
+    def put(self, announced: InitUploadResponse) -> Tuple[str, bytes, str, TimeoutTypes]:
+        """The arguments of the PUT: signed URL, bytes, content type, timeout."""
+        return announced.signed_url, self.file.content, self.file.mime_type, self.timeout
 
 
 def _upload_params(
@@ -67,53 +89,14 @@ def _upload_params(
     )
 
 
-def _list(
-    limit: Optional[int], offset: Optional[int], extra_headers: Headers, timeout: TimeoutTypes
-) -> RequestOptions:
-    if limit is not None and limit < 1:
-        raise ValueError(f"limit must be >= 1, got {limit}")
-    if offset is not None and offset < 0:
-        raise ValueError(f"offset must be >= 0, got {offset}")
-    return call_options(
-        "GET",
-        "/v1/files",
-        params={"limit": limit, "offset": offset},
-        extra_headers=extra_headers,
-        timeout=timeout,
-    )
-
-
-def _get(file_id: str, extra_headers: Headers, timeout: TimeoutTypes) -> RequestOptions:
-    return call_options(
-        "GET",
-        f"/v1/files/{encode_path_segment(file_id)}",
-        extra_headers=extra_headers,
-        timeout=timeout,
-    )
-
-
-def _embed(
-    params: Union[BulkEmbedRequest, Mapping[str, Any]],
-    extra_headers: Headers,
-    timeout: TimeoutTypes,
-) -> RequestOptions:
-    return post_model("/v1/files/embed", params, BulkEmbedRequest, "embed", extra_headers, timeout)
-
-
-def _search(
-    params: Union[SearchRequest, Mapping[str, Any]], extra_headers: Headers, timeout: TimeoutTypes
-) -> RequestOptions:
-    return post_model("/v1/files/search", params, SearchRequest, "search", extra_headers, timeout)
-
-
 class RagResource(SyncResource):
     """Retrieval-augmented generation: files in, chunks embedded, vector search out."""
 
     def init_upload(
-        self, params: InitInput, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, params: InitInput, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> InitUploadResponse:
         """Announce a file; returns ``file_id`` and a ``signed_url`` to PUT its bytes to."""
-        return self._http.request(_init(params, extra_headers, timeout), _INIT)
+        return self._call(INIT_UPLOAD, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def upload_file(
         self,
@@ -124,7 +107,7 @@ class RagResource(SyncResource):
         content: Optional[bytes] = None,
         embed: Optional[bool] = None,
         metadata: Optional[Dict[str, Any]] = None,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> InitUploadResponse:
         """Announce the file and PUT its bytes to the signed URL in one call.
@@ -132,57 +115,66 @@ class RagResource(SyncResource):
         The PUT carries the file's content type and no Authorization header (the URL is signed),
         goes through this client's connection settings, and follows no redirect.
         """
-        p = _upload_params(params, file_name, mime_type, content, embed, metadata)
-        upload = self._http.request(_init(p.to_init_request(), extra_headers, timeout), _INIT)
-        self._http.upload(upload.signed_url, p.content, p.mime_type, timeout)
-        return upload
+        plan = _UploadPlan(
+            params, file_name, mime_type, content, embed, metadata, extra_headers, timeout
+        )
+        announced = self._http.request(plan.announce, INIT_UPLOAD.parser)
+        self._http.upload(*plan.put(announced))
+        return announced
 
     def get(
-        self, file_id: str, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, file_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> RagFileStatus:
         """A file's upload and embedding status."""
-        return self._http.request(_get(file_id, extra_headers, timeout), _STATUS)
+        return self._call(GET, file_id, extra_headers=extra_headers, timeout=timeout)
 
     def list(
         self,
         *,
         limit: Optional[int] = None,
         offset: Optional[int] = None,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> RagFileListResponse:
         """One page of files (offset pagination): ``page.files``, ``page.total``."""
-        return self._http.request(_list(limit, offset, extra_headers, timeout), _LIST)
+        return self._call(
+            LIST,
+            query={"limit": limit, "offset": offset},
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
 
     def embed(
         self,
         params: Union[BulkEmbedRequest, Mapping[str, Any]],
         *,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> BulkEmbedResponse:
         """Start embedding uploaded files (``wait=True`` waits for the result)."""
-        return self._http.request(_embed(params, extra_headers, timeout), _EMBED)
+        return self._call(EMBED, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def search(
         self,
         params: Union[SearchRequest, Mapping[str, Any]],
         *,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> SearchResponse:
         """Vector search over the embedded chunks, best first."""
-        return self._http.request(_search(params, extra_headers, timeout), _SEARCH)
+        return self._call(SEARCH, params=params, extra_headers=extra_headers, timeout=timeout)
 
 
 class AsyncRagResource(AsyncResource):
     """Retrieval-augmented generation: files in, chunks embedded, vector search out."""
 
     async def init_upload(
-        self, params: InitInput, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, params: InitInput, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> InitUploadResponse:
         """Announce a file; returns ``file_id`` and a ``signed_url`` to PUT its bytes to."""
-        return await self._http.request(_init(params, extra_headers, timeout), _INIT)
+        return await self._call(
+            INIT_UPLOAD, params=params, extra_headers=extra_headers, timeout=timeout
+        )
 
     async def upload_file(
         self,
@@ -193,7 +185,7 @@ class AsyncRagResource(AsyncResource):
         content: Optional[bytes] = None,
         embed: Optional[bool] = None,
         metadata: Optional[Dict[str, Any]] = None,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> InitUploadResponse:
         """Announce the file and PUT its bytes to the signed URL in one call.
@@ -201,44 +193,51 @@ class AsyncRagResource(AsyncResource):
         The PUT carries the file's content type and no Authorization header (the URL is signed),
         goes through this client's connection settings, and follows no redirect.
         """
-        p = _upload_params(params, file_name, mime_type, content, embed, metadata)
-        upload = await self._http.request(_init(p.to_init_request(), extra_headers, timeout), _INIT)
-        await self._http.upload(upload.signed_url, p.content, p.mime_type, timeout)
-        return upload
+        plan = _UploadPlan(
+            params, file_name, mime_type, content, embed, metadata, extra_headers, timeout
+        )
+        announced = await self._http.request(plan.announce, INIT_UPLOAD.parser)
+        await self._http.upload(*plan.put(announced))
+        return announced
 
     async def get(
-        self, file_id: str, *, extra_headers: Headers = None, timeout: TimeoutTypes = None
+        self, file_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> RagFileStatus:
         """A file's upload and embedding status."""
-        return await self._http.request(_get(file_id, extra_headers, timeout), _STATUS)
+        return await self._call(GET, file_id, extra_headers=extra_headers, timeout=timeout)
 
     async def list(
         self,
         *,
         limit: Optional[int] = None,
         offset: Optional[int] = None,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> RagFileListResponse:
         """One page of files (offset pagination): ``page.files``, ``page.total``."""
-        return await self._http.request(_list(limit, offset, extra_headers, timeout), _LIST)
+        return await self._call(
+            LIST,
+            query={"limit": limit, "offset": offset},
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
 
     async def embed(
         self,
         params: Union[BulkEmbedRequest, Mapping[str, Any]],
         *,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> BulkEmbedResponse:
         """Start embedding uploaded files (``wait=True`` waits for the result)."""
-        return await self._http.request(_embed(params, extra_headers, timeout), _EMBED)
+        return await self._call(EMBED, params=params, extra_headers=extra_headers, timeout=timeout)
 
     async def search(
         self,
         params: Union[SearchRequest, Mapping[str, Any]],
         *,
-        extra_headers: Headers = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> SearchResponse:
         """Vector search over the embedded chunks, best first."""
-        return await self._http.request(_search(params, extra_headers, timeout), _SEARCH)
+        return await self._call(SEARCH, params=params, extra_headers=extra_headers, timeout=timeout)

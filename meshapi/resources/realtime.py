@@ -2,8 +2,8 @@
 
 The protocol is OpenAI's realtime GA protocol: JSON text frames, audio as base64 PCM16 (24 kHz,
 mono, little-endian) inside events. Every decision (URL, headers, event encoding, frame decoding,
-error mapping) lives in :mod:`meshapi._realtime_core`; the sync and async sessions here only move
-frames, so they cannot drift apart.
+error mapping) lives in :mod:`meshapi._realtime_core` and in ``_SessionState`` below; the sync and
+async sessions here only move frames and raise what those decide.
 
 How a session ends or fails:
 
@@ -273,6 +273,35 @@ class _SessionState:
             error_code="timeout",
         )
 
+    def receive_failure(self, exc: BaseException, limit: Optional[float]) -> BaseException:
+        """What a failed receive raises: a timeout error, the closed-connection error, or ``exc``
+        itself when it is neither."""
+        from websockets.exceptions import ConnectionClosed
+
+        if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+            return self.receive_timeout(limit)
+        if isinstance(exc, ConnectionClosed):
+            return self.closed(exc)
+        return exc
+
+    def send_failure(self, exc: BaseException) -> BaseException:
+        """What a failed send raises: the closed-connection error, or ``exc`` itself."""
+        from websockets.exceptions import ConnectionClosed
+
+        return self.closed(exc) if isinstance(exc, ConnectionClosed) else exc
+
+    def start_failure(self, exc: BaseException) -> BaseException:
+        """What a failure while waiting for ``session.created`` raises (the caller closes the
+        connection first): a timeout, a close before the start, or ``exc`` itself (a refusal
+        raised by :meth:`start`, a cancellation...)."""
+        from websockets.exceptions import ConnectionClosed
+
+        if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+            return self.first_event_timeout()
+        if isinstance(exc, ConnectionClosed):
+            return closed_error(exc, self.plan, starting=True)
+        return exc
+
     def closed(self, exc: BaseException) -> MeshAPIError:
         """The error for a closed connection, remembering it when the close was normal."""
         error = closed_error(exc, self.plan)
@@ -335,13 +364,11 @@ class RealtimeSession:
         self._send_text(encode_audio_append(pcm))
 
     def _send_text(self, text: str) -> None:
-        from websockets.exceptions import ConnectionClosed
-
-        error: Optional[MeshAPIError] = None
+        error: Optional[BaseException] = None
         try:
             self._ws.send(text)
-        except ConnectionClosed as exc:
-            error = self._state.closed(exc)
+        except Exception as exc:
+            error = self._state.send_failure(exc)
         if error is not None:
             raise error
 
@@ -356,15 +383,11 @@ class RealtimeSession:
         pending = self._state.take_pending()
         if pending is not None:
             return pending
-        from websockets.exceptions import ConnectionClosed
-
-        error: Optional[MeshAPIError] = None
+        error: Optional[BaseException] = None
         try:
             frame = self._ws.recv(timeout=limit)
-        except TimeoutError:
-            error = self._state.receive_timeout(limit)
-        except ConnectionClosed as exc:
-            error = self._state.closed(exc)
+        except Exception as exc:
+            error = self._state.receive_failure(exc, limit)
         if error is not None:
             raise error
         return self._state.accept(decode_frame(frame))
@@ -433,7 +456,6 @@ class RealtimeResource:
         """
         plan = _plan(self._http, model, open_timeout, extra_headers)
         _import_websockets()
-        from websockets.exceptions import ConnectionClosed
         from websockets.sync.client import connect
 
         log.debug("opening realtime session: %s", plan.redacted_url)
@@ -444,17 +466,15 @@ class RealtimeResource:
         except Exception as exc:
             error, cause = connect_error(exc, plan), safe_cause(exc, plan.secret)
         if error is not None:
+            # Raised outside the `except` block on purpose, with the cause only when it is safe:
+            # websockets' exceptions can hold the URL, and with it the API key, which must not
+            # reach a traceback through __context__ or __cause__.
             raise error from cause
         state = _SessionState(plan)
         try:
             state.start(connection.recv(timeout=plan.open_timeout))
-        except TimeoutError:
-            error = state.first_event_timeout()
-        except ConnectionClosed as exc:
-            error = closed_error(exc, plan, starting=True)
-        except BaseException:
-            connection.close()
-            raise
+        except BaseException as exc:
+            error = state.start_failure(exc)
         if error is not None:
             connection.close()
             raise error
@@ -503,13 +523,11 @@ class AsyncRealtimeSession:
         await self._send_text(encode_audio_append(pcm))
 
     async def _send_text(self, text: str) -> None:
-        from websockets.exceptions import ConnectionClosed
-
-        error: Optional[MeshAPIError] = None
+        error: Optional[BaseException] = None
         try:
             await self._ws.send(text)
-        except ConnectionClosed as exc:
-            error = self._state.closed(exc)
+        except Exception as exc:
+            error = self._state.send_failure(exc)
         if error is not None:
             raise error
 
@@ -524,16 +542,12 @@ class AsyncRealtimeSession:
         pending = self._state.take_pending()
         if pending is not None:
             return pending
-        from websockets.exceptions import ConnectionClosed
-
-        error: Optional[MeshAPIError] = None
+        error: Optional[BaseException] = None
         try:
             # Cancelling websockets' recv() loses no frame, so a timeout leaves the session usable.
             frame = await asyncio.wait_for(self._ws.recv(), limit)
-        except asyncio.TimeoutError:
-            error = self._state.receive_timeout(limit)
-        except ConnectionClosed as exc:
-            error = self._state.closed(exc)
+        except Exception as exc:
+            error = self._state.receive_failure(exc, limit)
         if error is not None:
             raise error
         return self._state.accept(decode_frame(frame))
@@ -637,7 +651,6 @@ class AsyncRealtimeResource:
 
     async def _open(self, plan: ConnectPlan) -> AsyncRealtimeSession:
         from websockets.asyncio.client import connect
-        from websockets.exceptions import ConnectionClosed
 
         log.debug("opening realtime session: %s", plan.redacted_url)
         error: Optional[BaseException] = None
@@ -647,17 +660,13 @@ class AsyncRealtimeResource:
         except Exception as exc:
             error, cause = connect_error(exc, plan), safe_cause(exc, plan.secret)
         if error is not None:
+            # Outside the `except` block on purpose: see RealtimeResource.connect.
             raise error from cause
         state = _SessionState(plan)
         try:
             state.start(await asyncio.wait_for(connection.recv(), plan.open_timeout))
-        except asyncio.TimeoutError:
-            error = state.first_event_timeout()
-        except ConnectionClosed as exc:
-            error = closed_error(exc, plan, starting=True)
-        except BaseException:
-            await connection.close()
-            raise
+        except BaseException as exc:
+            error = state.start_failure(exc)
         if error is not None:
             await connection.close()
             raise error

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Union
 
-from .._request import ModelParser, RequestOptions, TimeoutTypes
+from .._endpoint import Endpoint
+from .._request import ExtraHeaders, TimeoutTypes
 from .._streaming import AsyncStream, Stream, model_decoder
 from .._types import ResponsesParams, ResponsesResponse, ResponsesStreamEvent
-from ._base import AsyncResource, SyncResource, post_model
+from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncResponsesResource", "ResponsesResource"]
 
-PATH = "/v1/responses"
-_RESPONSE = ModelParser.for_model(ResponsesResponse)
-_EVENT = model_decoder(ResponsesStreamEvent)
+CREATE = Endpoint(
+    "POST",
+    "/v1/responses",
+    ResponsesResponse,
+    name="create",
+    params=ResponsesParams,
+    sets_stream=False,
+)
+STREAM = CREATE.streaming(model_decoder(ResponsesStreamEvent))
 
 ResponsesParamsInput = Union[ResponsesParams, Mapping[str, Any]]
-
-
-def _options(
-    params: ResponsesParamsInput,
-    extra_headers: Optional[Mapping[str, str]],
-    timeout: TimeoutTypes,
-    *,
-    stream: bool,
-) -> RequestOptions:
-    method = "stream" if stream else "create"
-    return post_model(PATH, params, ResponsesParams, method, extra_headers, timeout, stream=stream)
 
 
 class ResponsesResource(SyncResource):
@@ -36,21 +32,21 @@ class ResponsesResource(SyncResource):
         self,
         params: ResponsesParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> ResponsesResponse:
         """Create a response; ``reply.output_text`` joins its text."""
-        return self._http.request(_options(params, extra_headers, timeout, stream=False), _RESPONSE)
+        return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def stream(
         self,
         params: ResponsesParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> Stream[ResponsesStreamEvent]:
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...)."""
-        return self._stream(_options(params, extra_headers, timeout, stream=True), _EVENT)
+        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
 
 
 class AsyncResponsesResource(AsyncResource):
@@ -60,20 +56,18 @@ class AsyncResponsesResource(AsyncResource):
         self,
         params: ResponsesParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> ResponsesResponse:
         """Create a response; ``reply.output_text`` joins its text."""
-        return await self._http.request(
-            _options(params, extra_headers, timeout, stream=False), _RESPONSE
-        )
+        return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
     def stream(
         self,
         params: ResponsesParamsInput,
         *,
-        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_headers: ExtraHeaders = None,
         timeout: TimeoutTypes = None,
     ) -> AsyncStream[ResponsesStreamEvent]:
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...)."""
-        return self._stream(_options(params, extra_headers, timeout, stream=True), _EVENT)
+        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)

@@ -1,15 +1,58 @@
-"""The public names: ``meshapi.__all__`` is sorted, complete and importable, the spec's import
-block works, and ``import meshapi`` stays light (no websockets, no server stack)."""
+"""The public names: ``meshapi.__all__`` is sorted, complete and importable, the table it is
+derived from agrees with what type checkers see, the spec's import block works, and
+``import meshapi`` stays light (no websockets, no server stack).
+
+Every check that imports names runs in a fresh interpreter or looks at the whole table, so the
+result does not depend on which names earlier tests happened to load.
+"""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
 import json
 import subprocess
 import sys
+from typing import Dict, Set
 
 import pytest
 
 import meshapi
+import meshapi._types
+
+
+def _type_checking_imports(module: object) -> Dict[str, Set[str]]:
+    """What the module's ``if TYPE_CHECKING:`` block imports: module -> names (``*`` resolved
+    through the imported module's own ``__all__``)."""
+    tree = ast.parse(inspect.getsource(module))  # type: ignore[arg-type]
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+    )
+    package = module.__name__  # type: ignore[attr-defined]
+    seen: Dict[str, Set[str]] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom), ast.dump(node)
+        relative = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                target = importlib.import_module(relative, package)
+                seen.setdefault(relative, set()).update(target.__all__)
+            else:
+                # `X as X`: an explicit re-export, which mypy --strict and pyright require.
+                assert alias.asname == alias.name, f"{alias.name} must be imported as itself"
+                seen.setdefault(relative, set()).add(alias.name)
+    return seen
+
+
+@pytest.mark.parametrize("package", [meshapi, meshapi._types], ids=["meshapi", "meshapi._types"])
+def test_the_type_checking_imports_are_exactly_the_export_table(package: object) -> None:
+    table = {module: set(names) for module, names in package._EXPORTS.items()}  # type: ignore[attr-defined]
+    assert _type_checking_imports(package) == table
 
 
 def test_all_is_sorted_and_has_no_duplicates() -> None:
@@ -18,22 +61,36 @@ def test_all_is_sorted_and_has_no_duplicates() -> None:
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("name", meshapi.__all__)
-def test_every_name_in_all_is_importable(name: str) -> None:
-    assert getattr(meshapi, name) is not None
+def test_every_name_in_all_imports_in_a_fresh_interpreter() -> None:
+    code = (
+        "import json, meshapi\n"
+        "missing = [n for n in meshapi.__all__ if getattr(meshapi, n, None) is None]\n"
+        "star = {}\n"
+        "exec('from meshapi import *', star)\n"
+        "print(json.dumps([missing, sorted(set(meshapi.__all__) - set(star))]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(result.stdout) == [[], []]
 
 
 def test_every_public_class_and_error_of_the_package_is_in_all() -> None:
-    # Anything importable from `meshapi` without an underscore should be listed, so that
-    # `from meshapi import *` and documentation tools see the whole surface.
-    public = {
-        name
-        for name, value in vars(meshapi).items()
-        if not name.startswith("_")
-        and isinstance(value, type)
-        and value.__module__.startswith("meshapi")
-    }
+    # Anything public defined by a module the table names, and by the resource modules, should
+    # be listed, so that `from meshapi import *` and documentation tools see the whole surface.
+    modules = {m for m in meshapi._EXPORTS if not m.startswith("._types")}
+    public = set()
+    for module in modules:
+        target = importlib.import_module(module, "meshapi")
+        exported = getattr(target, "__all__", [])
+        for name in exported:
+            value = getattr(target, name)
+            if not isinstance(value, type):
+                continue
+            if issubclass(value, BaseException) or name.endswith(("Resource", "Session", "Stream")):
+                public.add(name)
     assert public <= set(meshapi.__all__), sorted(public - set(meshapi.__all__))
+    assert set(meshapi._types.__all__) <= set(meshapi.__all__)
 
 
 def test_the_spec_readme_type_hints_import_block_works() -> None:

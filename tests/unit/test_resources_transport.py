@@ -197,7 +197,7 @@ async def test_gateway_retry_statuses_are_retried_with_backoff(api: Api, status:
 
 async def test_backoff_doubles_from_half_a_second(api: Api) -> None:
     client = api.make(max_retries=4)
-    client._http.rand = lambda: 0.0  # no jitter: the exact schedule
+    client._http.jitter = lambda: 0.0  # no jitter: the exact schedule
     gw = api.gateway
     gw.on(
         "POST",
@@ -224,6 +224,26 @@ async def test_the_body_retry_after_seconds_is_used_when_there_is_no_header(api:
     await api.call(create)
 
     assert api.sleeps == [4.0]
+
+
+@pytest.mark.parametrize("odd", [-1, "-1", "nan", "inf", "soon", True])
+async def test_an_unusable_body_retry_after_seconds_falls_back_to_backoff_in_both_clients(
+    api: Api, odd: Any
+) -> None:
+    # Regression: -1 once reached time.sleep(-1) in the sync client (ValueError) while the async
+    # client retried; both now read the field with the one parser and back off instead.
+    gw = api.gateway
+    gw.on(
+        "POST",
+        PATH,
+        gw.reply_error(503, "upstream_error", "busy", retry_after_seconds=odd),
+        gw.reply_json(gw.bodies.chat_completion()),
+    )
+
+    await api.call(create)
+
+    assert len(gw.requests) == 2
+    assert len(api.sleeps) == 1 and 0.375 <= api.sleeps[0] <= 0.5
 
 
 async def test_retry_after_as_an_http_date_is_understood(api: Api) -> None:
