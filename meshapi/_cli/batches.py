@@ -182,7 +182,7 @@ def run(ctx: Context) -> int:
     client = ctx.client()
     out = ctx.out
     if args.action == "create":
-        text = read_text_arg(args.file, "requests file")
+        text = read_text_arg(args.file, "requests file", ctx.stdin)
         source = "stdin" if args.file == "-" else args.file
         params = CreateBatchParams(
             requests=parse_requests(text, source, args.model),

@@ -7,7 +7,7 @@ import argparse
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, TextIO
 
 from .._errors import MeshAPIError
 from .._types.chat import ChatCompletionParams, ChatMessage
@@ -110,12 +110,12 @@ def json_schema_format(text: str, source: str) -> Dict[str, Any]:
     return {"type": "json_schema", "json_schema": spec}
 
 
-def settings_from(args: argparse.Namespace) -> ChatSettings:
+def settings_from(args: argparse.Namespace, stdin: TextIO) -> ChatSettings:
     model = args.model or (None if args.template else default_model())
     response_format = None
     if args.json_schema:
         response_format = json_schema_format(
-            read_text_arg(args.json_schema, "--json-schema"), args.json_schema
+            read_text_arg(args.json_schema, "--json-schema", stdin), args.json_schema
         )
     return ChatSettings(
         model=model,
@@ -140,7 +140,7 @@ def usage_summary(model: Optional[str], usage: Any, cost: Optional[str]) -> str:
 
 def run(ctx: Context) -> int:
     args = ctx.args
-    settings = settings_from(args)
+    settings = settings_from(args, ctx.stdin)
     prompt: Optional[str] = " ".join(args.prompt) if args.prompt else None
     if prompt is None or prompt == "-":
         if prompt is None and ctx.stdin.isatty():

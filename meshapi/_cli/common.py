@@ -120,10 +120,10 @@ def key_values(items: Optional[Sequence[str]], option: str) -> Dict[str, str]:
     return result
 
 
-def read_text_arg(path: str, what: str) -> str:
-    """A text file's content, or stdin for ``-``; a :class:`UsageError` when unreadable."""
+def read_text_arg(path: str, what: str, stdin: TextIO) -> str:
+    """A text file's content, or ``stdin`` for ``-``; a :class:`UsageError` when unreadable."""
     if path == "-":
-        return sys.stdin.read()
+        return stdin.read()
     try:
         with open(path, encoding="utf-8") as fh:
             return fh.read()
