@@ -11,7 +11,14 @@ from typing import Any, Dict, List, Optional, TextIO
 
 from .._errors import MeshAPIError
 from .._types.chat import ChatCompletionParams, ChatMessage
-from .common import Context, command_parser, default_model, key_values, read_text_arg
+from .common import (
+    Context,
+    command_parser,
+    default_model,
+    key_values,
+    read_prompt,
+    read_text_arg,
+)
 from .errors import UsageError
 
 __all__ = ["ChatSettings", "register", "run", "usage_summary"]
@@ -141,17 +148,11 @@ def usage_summary(model: Optional[str], usage: Any, cost: Optional[str]) -> str:
 def run(ctx: Context) -> int:
     args = ctx.args
     settings = settings_from(args, ctx.stdin)
-    prompt: Optional[str] = " ".join(args.prompt) if args.prompt else None
-    if prompt is None or prompt == "-":
-        if prompt is None and ctx.stdin.isatty():
-            if getattr(args, "json", False):
-                raise UsageError("--json needs a prompt (argument or stdin), not a session")
-            from .chat_session import run_session
+    prompt = read_prompt(args.prompt, ctx.stdin, session_ok=not getattr(args, "json", False))
+    if prompt is None:
+        from .chat_session import run_session
 
-            return run_session(ctx, settings)
-        prompt = ctx.stdin.read()
-    if not prompt.strip():
-        raise UsageError("no prompt: give one as an argument or on stdin")
+        return run_session(ctx, settings)
     reply(ctx, settings, [ChatMessage(role="user", content=prompt)], stream=not args.no_stream)
     return 0
 

@@ -24,6 +24,8 @@ __all__ = [
     "Context",
     "command_parser",
     "key_values",
+    "read_bytes_arg",
+    "read_prompt",
     "read_text_arg",
 ]
 
@@ -129,6 +131,24 @@ def read_text_arg(path: str, what: str, stdin: TextIO) -> str:
             return fh.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {what} {path!r}: {_reason(exc)}") from None
+
+
+def read_prompt(words: Sequence[str], stdin: TextIO, *, session_ok: bool = False) -> Optional[str]:
+    """The prompt: the words given, else stdin (``-`` forces stdin) without its final newline.
+
+    ``None`` when there are no words and stdin is a terminal and ``session_ok`` (the caller
+    starts an interactive session); a :class:`UsageError` when there is no prompt at all.
+    """
+    prompt: Optional[str] = " ".join(words) if words else None
+    if prompt is None or prompt == "-":
+        if prompt is None and stdin.isatty():
+            if session_ok:
+                return None
+            raise UsageError("no prompt: give one as an argument or on stdin")
+        prompt = stdin.read().rstrip("\r\n")
+    if not prompt.strip():
+        raise UsageError("no prompt: give one as an argument or on stdin")
+    return prompt
 
 
 def read_bytes_arg(path: str, what: str) -> bytes:

@@ -15,7 +15,7 @@ from .._types._base import Usage
 from .._types.chat import ChatMessage
 from .._types.compare import CompareParams, CompareStreamEvent
 from .._types.models import ModelPricing
-from .common import Context, command_parser
+from .common import Context, command_parser, read_prompt
 from .errors import UsageError
 
 __all__ = ["CompareView", "ModelColumn", "register", "render", "run"]
@@ -226,13 +226,7 @@ def _prices(ctx: Context, models: Sequence[str]) -> Dict[str, ModelPricing]:
 def run(ctx: Context) -> int:
     args = ctx.args
     out = ctx.out
-    prompt = " ".join(args.prompt) if args.prompt else None
-    if prompt is None or prompt == "-":
-        if ctx.stdin.isatty():
-            raise UsageError("no prompt: give one as an argument or on stdin")
-        prompt = ctx.stdin.read()
-    if not prompt.strip():
-        raise UsageError("no prompt: give one as an argument or on stdin")
+    prompt = read_prompt(args.prompt, ctx.stdin)
     if len(args.models) > 10:
         raise UsageError("compare takes 1 to 10 models (-m)")
     messages = [ChatMessage(role="user", content=prompt)]
