@@ -233,10 +233,11 @@ def start_local_gateway(**kwargs: Any) -> Any:
     """A started ``LocalGateway``; a one-line :class:`UsageError` without the gateway extra."""
     try:
         from ..testing import LocalGateway
-    except ImportError:
+
+        gateway = LocalGateway(**kwargs)
+        gateway.start()
+    except ImportError:  # the module, or its server stack (loaded on start), is missing
         raise UsageError(
             "the local gateway needs the gateway extra: pip install 'meshapi[gateway]'"
         ) from None
-    gateway = LocalGateway(**kwargs)
-    gateway.start()
     return gateway

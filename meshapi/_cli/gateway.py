@@ -107,6 +107,7 @@ def _save_key(path: str, key: str) -> None:
 def run(ctx: Context) -> int:
     args = ctx.args
     out = ctx.out
+    out.secret = None  # this command prints its own local key on purpose (see below)
     key = _key(args)
     try:
         gateway = start_local_gateway(
