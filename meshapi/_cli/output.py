@@ -45,6 +45,13 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _rich_console(file: TextIO) -> Console:
+    need_rich()
+    from rich.console import Console
+
+    return Console(file=file, highlight=False)
+
+
 class Output:
     """stdout/stderr of one command run; ``secret`` (the API key) is never written."""
 
@@ -68,20 +75,14 @@ class Output:
     def console(self) -> Console:
         """A rich console on stdout (colour and live rendering only on a terminal)."""
         if self._console is None:
-            need_rich()
-            from rich.console import Console
-
-            self._console = Console(file=self.stdout, highlight=False)
+            self._console = _rich_console(self.stdout)
         return self._console
 
     @property
     def err_console(self) -> Console:
         """A rich console on stderr, for progress and notes."""
         if self._err_console is None:
-            need_rich()
-            from rich.console import Console
-
-            self._err_console = Console(file=self.stderr, highlight=False)
+            self._err_console = _rich_console(self.stderr)
         return self._err_console
 
     @property
@@ -106,7 +107,7 @@ class Output:
         """A side remark on stderr (usage, cost, progress when piped): dim on a terminal."""
         text = redact(text, self.secret)
         if self._stderr_is_terminal():
-            self.err_console.print(text, style=style, markup=False, highlight=False)
+            self.err_console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
         else:
             self.stderr.write(text + "\n")
             self.stderr.flush()

@@ -9,6 +9,7 @@ import socket
 import pytest
 from clikit import Cli
 
+from meshapi._cli.app import COMMANDS
 from meshapi._cli.errors import EXIT_STATUS_HELP
 from meshapi.testing import FaultController
 
@@ -81,11 +82,7 @@ def test_usage_errors_exit_2(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert no_key.status == 2 and no_key.err.startswith("error: missing_api_key: no API key")
 
 
-@pytest.mark.parametrize(
-    "command",
-    ["chat", "compare", "models", "templates", "rag", "batches", "images", "embeddings",
-     "gateway", "demo"],
-)  # fmt: skip
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example_and_the_exit_statuses(
     cli: Cli, command: str
 ) -> None:
