@@ -256,11 +256,17 @@ def run(ctx: Context) -> int:
     if out.is_terminal:
         from rich.live import Live
 
-        with Live(render(view), console=out.console, refresh_per_second=8, transient=True) as live:
-            for event in client.compare.stream(params):
-                view.feed(event, time.monotonic())
-                live.update(render(view))
-        out.print(render(view))
+        received = False
+        try:
+            live = Live(render(view), console=out.console, refresh_per_second=8, transient=True)
+            with live:
+                for event in client.compare.stream(params):
+                    received = True
+                    view.feed(event, time.monotonic())
+                    live.update(render(view))
+        finally:
+            if received:  # the final view, or what had arrived before an error
+                out.print(render(view))
         return 0
     for event in client.compare.stream(params):
         view.feed(event, time.monotonic())

@@ -163,3 +163,19 @@ def test_a_model_that_fails_shows_its_error_in_its_column(cli: Cli) -> None:
     result = cli("compare", "-m", MODELS[0], "-m", "nobody/no-such-model", "Hi")
     assert result.status == 0, result.err
     assert "== nobody/no-such-model\nmodel_not_found: " in result.out
+
+
+def test_a_stream_cut_in_a_terminal_keeps_what_arrived_and_reports_one_line(
+    cli: Cli, faults: FaultController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    faults.drop_stream_after(4, how="eof")
+    argv = ["compare", "-m", MODELS[0], "-m", MODELS[1], "--no-synthesis", PROMPT]
+    result = cli(*argv)
+    assert result.status == 7
+    assert result.err.startswith("error: stream_interrupted: ") and result.err.count("\n") == 1
+    lines = screen(result.out)
+    assert cells(lines[1], "┃") == [m + " …" for m in MODELS]  # neither reply finished
+    body = lines[3 : next(i for i, line in enumerate(lines) if line.startswith("└"))]
+    assert any(cells(line, "│")[0] not in ("", "…") for line in body)  # text that arrived
