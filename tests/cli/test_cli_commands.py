@@ -4,9 +4,11 @@ gateway: ``--json`` parsed back, the plain (piped) form, stdin input."""
 from __future__ import annotations
 
 import json
+import re
 import struct
 from pathlib import Path
 
+import pytest
 from clikit import Cli
 
 from meshapi import MeshAPI
@@ -182,3 +184,27 @@ def test_embeddings_from_arguments_and_stdin(cli: Cli, gateway: LocalGateway) ->
     small = cli("embeddings", "--dimensions", "8", "hello").out.splitlines()
     assert len(json.loads(small[0])) == 8
     assert cli("embeddings", stdin="").status == 2
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_on_a_terminal_tables_and_progress_bars_are_drawn(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # stdout and stderr act as terminals
+    monkeypatch.setenv("COLUMNS", "120")
+    models = cli("models", "--free")
+    assert models.status == 0
+    assert "\x1b[" in models.out and "┃ id " in plain(models.out)  # a rich table, with style
+    doc = tmp_path / "notes.txt"
+    doc.write_text("Deploys happen on Tuesdays after the team review.\n")
+    uploaded = cli("rag", "upload", str(doc), "--wait")
+    assert uploaded.status == 0, uploaded.err
+    bars = plain(uploaded.err)
+    assert "━" in bars and "uploading" in bars and "embedding" in bars
+    assert "uploading: 1/1" not in bars  # the bar, not the piped lines
+    vectors = cli("embeddings", "--dimensions", "8", "hello world")
+    assert vectors.status == 0
+    assert re.search(r"│ hello world\s+│ 8\s+│ 1\.000 │ \[", plain(vectors.out)), vectors.out
