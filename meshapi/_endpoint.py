@@ -16,7 +16,6 @@ it there and in :meth:`_Route.build`, and every endpoint has it.
 from __future__ import annotations
 
 import json
-import mimetypes
 import os
 from typing import (
     TYPE_CHECKING,
@@ -207,6 +206,8 @@ def encode_multipart(
     ``true``/``false``, lists and objects as JSON, ``None`` left out), ``files`` as file parts
     (bytes, ``(filename, bytes)`` or ``(filename, bytes, content_type)``; the type is guessed
     from the filename when not given)."""
+    import mimetypes  # deferred: only multipart endpoints pay for it
+
     boundary = boundary or os.urandom(16).hex()
     out: List[bytes] = []
     for name, value in fields.items():
