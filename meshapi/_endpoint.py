@@ -335,12 +335,26 @@ class _Route:
         path_args: Sequence[str] = (),
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
+        *,
+        fields: Optional[Mapping[str, Any]] = None,
         **options: Any,
     ) -> RequestOptions:
-        """The :class:`RequestOptions` of one call (``options``: see :class:`CallOptions`)."""
+        """The :class:`RequestOptions` of one call.
+
+        ``params`` is a params model or a dict; ``fields`` the same fields given as keyword
+        arguments (a method's ``**kwargs``), for callers who pass no params object; ``options``:
+        see :class:`CallOptions`.
+        """
         path = self.render_path(path_args)
         if query is not None and self.pagination is not None:
             self.pagination.check(query)
+        if fields:
+            if params is not None:
+                raise TypeError(
+                    f"{self.name}() takes a params object or keyword arguments, not both "
+                    f"(got both, and {', '.join(sorted(fields))} as keywords)"
+                )
+            params = dict(fields)
         body, files = self.body(params)
         content: Optional[bytes] = None
         headers: Optional[Mapping[str, str]] = options.get("extra_headers")
