@@ -2,11 +2,11 @@
 
 Hypothesis writes a script of server answers (statuses, bodies, odd ``Retry-After`` headers and
 ``retry_after_seconds`` fields: negative, NaN, infinite, huge, HTTP dates in the past or far
-future, garbage; transport failures), and ONE ``httpx.MockTransport`` handler plays it to the
-sync client and then to the async client. Their sleeps are recorded, not slept, and the jitter is
-fixed. Both must make the same decisions: the same number of attempts, the same waits, and the
-same outcome (the same result, or the same exception class, code, status and
-``retry_after_seconds``). Every wait must also be a finite number of seconds >= 0.
+future, garbage; transport failures), and the unit tests' fake gateway plays it to the sync
+client and then to the async client. Their sleeps are recorded, not slept (``fake_gateway.Api``),
+and the jitter is fixed. Both must make the same decisions: the same number of attempts, the
+same waits, and the same outcome (the same result, or the same exception class, code, status
+and ``retry_after_seconds``). Every wait must also be a finite number of seconds >= 0.
 """
 
 from __future__ import annotations
@@ -15,15 +15,20 @@ import asyncio
 import email.utils
 import json
 import math
+import time
+from types import SimpleNamespace
 from typing import Any, Dict, List, Optional, Tuple
+from unittest import mock
 
 import httpx
+from fake_gateway import Api, FakeGateway
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from meshapi import AsyncMeshAPI, MeshAPI
+import meshapi._http
 
-BASE_URL = "https://gw.test"
+PATH = "/v1/chat/completions"
+FROZEN_CLOCK = SimpleNamespace(time=lambda: 1_764_460_800.0, sleep=time.sleep)  # 2025-11-30
 PARAMS = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
 
 COMPLETION = {
@@ -128,20 +133,6 @@ def respond(answer: Dict[str, Any], request: httpx.Request, stream: bool) -> htt
     return httpx.Response(status, content=content, headers=headers)
 
 
-class Script:
-    """One handler for both clients: plays the answers in order, the last one repeating."""
-
-    def __init__(self, script: List[Dict[str, Any]], stream: bool) -> None:
-        self.script = script
-        self.stream = stream
-        self.attempts = 0
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        answer = self.script[min(self.attempts, len(self.script) - 1)]
-        self.attempts += 1
-        return respond(answer, request, self.stream)
-
-
 Outcome = Tuple[Any, ...]
 
 
@@ -156,54 +147,33 @@ def outcome_of(result: Any = None, error: Optional[BaseException] = None) -> Out
     )
 
 
-def run_sync(
-    script: List[Dict[str, Any]], stream: bool, options: Dict[str, Any]
+def play(
+    mode: str, script: List[Dict[str, Any]], stream: bool, options: Dict[str, Any]
 ) -> Tuple[int, List[float], Outcome]:
-    handler = Script(script, stream)
-    sleeps: List[float] = []
-    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
-        client = MeshAPI(base_url=BASE_URL, token="rsk_x", httpx_client=http, **options)
-        client._http.sleep = sleeps.append
-        client._http.jitter = lambda: 0.5
+    """Play ``script`` to the ``mode`` client on the fake gateway: the attempts it made, the
+    waits it asked for, and how the call ended."""
+    gateway = FakeGateway()
+    gateway.on("POST", PATH, *[lambda r, a=a: respond(a, r, stream) for a in script])
+    api = Api(mode, gateway)
+    client = api.make(**options)
+    client._http.jitter = lambda: 0.5
+
+    async def call() -> Outcome:
         try:
             if stream:
-                with client.chat.completions.stream(PARAMS) as s:
-                    result: Any = list(s)
+                result: Any = await api.collect(lambda c: c.chat.completions.stream(PARAMS), client)
             else:
-                result = client.chat.completions.create(PARAMS)
+                result = await api.call(lambda c: c.chat.completions.create(PARAMS), client)
         except Exception as exc:
-            return handler.attempts, sleeps, outcome_of(error=exc)
-    return handler.attempts, sleeps, outcome_of(result)
-
-
-def run_async(
-    script: List[Dict[str, Any]], stream: bool, options: Dict[str, Any]
-) -> Tuple[int, List[float], Outcome]:
-    handler = Script(script, stream)
-    sleeps: List[float] = []
-
-    async def record(delay: float) -> None:
-        sleeps.append(delay)
-
-    async def main() -> Outcome:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-            client = AsyncMeshAPI(
-                base_url=BASE_URL, token="rsk_x", async_httpx_client=http, **options
-            )
-            client._http.sleep = record
-            client._http.jitter = lambda: 0.5
-            try:
-                if stream:
-                    async with client.chat.completions.stream(PARAMS) as s:
-                        result: Any = [chunk async for chunk in s]
-                else:
-                    result = await client.chat.completions.create(PARAMS)
-            except Exception as exc:
-                return outcome_of(error=exc)
+            return outcome_of(error=exc)
+        finally:
+            await api.aclose()
         return outcome_of(result)
 
-    outcome = asyncio.run(main())
-    return handler.attempts, sleeps, outcome
+    # A wait given as an HTTP date depends on the clock: both clients read the same frozen one.
+    with mock.patch.object(meshapi._http, "time", FROZEN_CLOCK):
+        outcome = asyncio.run(call())
+    return len(gateway.requests), api.sleeps, outcome
 
 
 @settings(
@@ -231,8 +201,8 @@ def test_sync_and_async_clients_make_the_same_retry_decisions(
 ) -> None:
     options = {"max_retries": max_retries, "max_retry_wait": max_retry_wait}
 
-    sync = run_sync(script, stream, options)
-    async_ = run_async(script, stream, options)
+    sync = play("sync", script, stream, options)
+    async_ = play("async", script, stream, options)
 
     assert sync == async_
     attempts, sleeps, _ = sync
