@@ -36,7 +36,7 @@ import meshapi
 from meshapi import ChatCompletionParams
 
 if TYPE_CHECKING:
-    from conftest import FakeGateway
+    from fake_gateway import FakeGateway
 
 # The spec lives outside the repository, in ../shared beside the checkout (CI has it there).
 README = Path(__file__).resolve().parents[3] / "shared" / "seed" / "README-0.1.4.md"
