@@ -29,11 +29,10 @@ from typing import (
     Sequence,
     Tuple,
     Type,
+    TypedDict,
     TypeVar,
     Union,
 )
-
-from typing_extensions import TypedDict
 
 from ._request import (
     ExtraHeaders,

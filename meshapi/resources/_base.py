@@ -9,13 +9,14 @@ send.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Type, TypeVar
-
-from typing_extensions import Unpack
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Type, TypeVar
 
 from .._endpoint import CallOptions, Endpoint, StreamEndpoint
 from .._http import AsyncHttpClient, SyncHttpClient
 from .._streaming import AsyncStream, Stream
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["AsyncResource", "SyncResource"]
 
