@@ -309,10 +309,9 @@ class _Route:
                 raise TypeError(f"{self.name}() takes no request body")
             return None, {}
         model = model_body(params, self.params, self.name)
-        wire: Dict[str, Any] = model.to_wire()
+        wire: Dict[str, Any] = model.to_wire(leave_out=self.multipart_files)
         files: Dict[str, Any] = {}
         for name in self.multipart_files:
-            wire.pop(name, None)
             value = getattr(model, name, None)
             if value is not None:
                 files[name] = value

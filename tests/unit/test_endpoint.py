@@ -179,12 +179,13 @@ def test_a_multipart_endpoint_sends_fields_as_text_and_files_as_file_parts() -> 
     )
     opts = endpoint.build(
         (),
-        UploadParams(file=b"RIFF", model="m", timestamps=True, languages=["en", "fr"]),
+        UploadParams(file=b"RIFF\xff\xfe", model="m", timestamps=True, languages=["en", "fr"]),
     )
     assert opts.body is None and opts.content is not None
     ctype = opts.headers["Content-Type"]  # type: ignore[index]
     boundary = ctype.split("boundary=")[1]
-    text = opts.content.decode()
+    assert b"\r\n\r\nRIFF\xff\xfe\r\n" in opts.content  # the bytes as they are, not UTF-8
+    text = opts.content.decode("latin-1")
     assert ctype.startswith("multipart/form-data; boundary=")
     assert f'--{boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nm\r\n' in text
     assert 'name="timestamps"\r\n\r\ntrue\r\n' in text
