@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from gwkit import make_pdf
 
 from meshapi.testing._engines.chunking import chunk_text, count_tokens
 from meshapi.testing._formats.documents import UnreadableFile, extract_text, normalize_mime_type
-from meshapi.testing._formats.pdf_writer import build_pdf
 
 
 def test_plain_text_is_decoded_as_utf8_with_or_without_bom_and_line_ends_normalised() -> None:
@@ -68,7 +68,7 @@ def test_json_flattens_every_string_value_in_document_order() -> None:
 
 
 def test_pdf_files_go_through_the_pdf_extractor() -> None:
-    pdf = build_pdf(["Page one text", "Page two text"], compress=True)
+    pdf = make_pdf(["Page one text", "Page two text"], compress=True)
     assert extract_text(pdf, "application/pdf") == "Page one text\n\nPage two text"
 
 

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from gwkit import make_pdf
 
 from meshapi.testing import LocalGateway
 from meshapi.testing._core.signing import sign
-from meshapi.testing._formats.pdf_writer import build_pdf
 
 
 @pytest.fixture(scope="module")
@@ -130,13 +130,13 @@ FILES = {
     "pdf": (
         "handbook.pdf",
         "application/pdf",
-        build_pdf([FILLER, "Onboarding\n\nNew starters receive a brass compass on day one."]),
+        make_pdf([FILLER, "Onboarding\n\nNew starters receive a brass compass on day one."]),
         "brass compass starters",
     ),
     "pdf-flate": (
         "handbook-compressed.pdf",
         "application/pdf",
-        build_pdf([FILLER, "Fire drills gather at the magnolia tree."], compress=True),
+        make_pdf([FILLER, "Fire drills gather at the magnolia tree."], compress=True),
         "fire drills magnolia",
     ),
 }
@@ -334,8 +334,8 @@ def test_an_upload_whose_content_type_contradicts_the_declared_type_is_400(
     assert response.json()["error"]["code"] == "invalid_request"
     assert "application/pdf" in response.json()["error"]["message"]
     # Parameters and case do not matter; a missing Content-Type is accepted.
-    assert put(created["signed_url"], build_pdf(["ok"]), "Application/PDF; x=1").status_code == 200
-    assert put(created["signed_url"], build_pdf(["ok"]), None).status_code == 200
+    assert put(created["signed_url"], make_pdf(["ok"]), "Application/PDF; x=1").status_code == 200
+    assert put(created["signed_url"], make_pdf(["ok"]), None).status_code == 200
 
 
 def test_a_new_upload_replaces_the_content_and_resets_the_embedding(client: httpx.Client) -> None:
