@@ -233,6 +233,20 @@ def test_embed_with_wait_answers_with_the_final_status(client: httpx.Client) -> 
     assert all(r["error"] is None for r in results)
 
 
+def test_a_file_is_counted_by_the_same_tokenizer_as_the_embeddings_endpoint(
+    client: httpx.Client,
+) -> None:
+    text = "Tokenizers: one for files, embeddings and chat (2025 edition), internationalization."
+    file_id = upload(client, "tokens.txt", "text/plain", text.encode())
+    [result] = embed(client, [file_id], wait=True)
+    assert result["chunk_count"] == 1
+    status = client.get(f"/v1/files/{file_id}").json()
+    embeddings = client.post(
+        "/v1/embeddings", json={"model": "openai/text-embedding-3-small", "input": text}
+    ).json()
+    assert status["total_tokens"] == embeddings["usage"]["prompt_tokens"] > 10
+
+
 def test_embedding_failures_are_reported_per_file_with_a_code(client: httpx.Client) -> None:
     junk = upload(client, "junk.txt", "text/plain", bytes(range(256)) * 8)
     broken_pdf = upload(client, "broken.pdf", "application/pdf", b"%PDF-1.4\n1 0 obj << /Type")

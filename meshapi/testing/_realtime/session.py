@@ -47,38 +47,34 @@ import copy
 import json
 import logging
 import math
-import re
 import struct
 import time
-import zlib
 from array import array
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError
 from .._core.gateway import Gateway
+from .._core.tokens import count_tokens
+from .._engines.audio import VOICES, synthesize_words
+from .._formats.audio import SAMPLE_RATE
 
 __all__ = [
-    "SAMPLE_RATE",
     "SUBPROTOCOL",
     "ClientGone",
     "RealtimeSession",
     "admit",
-    "synthesize_words",
 ]
 
 log = logging.getLogger("meshapi.testing.realtime")
 
 SUBPROTOCOL = "openai-realtime"
-SAMPLE_RATE = 24_000
 BYTES_PER_MS = SAMPLE_RATE * 2 // 1000  # PCM16 mono: 48 bytes per millisecond
 MIN_COMMIT_MS = 100  # production refuses to commit less than 100 ms of audio
 VAD_FRAME_MS = 10
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar")
 MODALITIES = ("text", "audio")
 GREETING = "Hello! How can I help you today?"
 SESSION_TTL_SECONDS = 30 * 60
-# `send_denial_response` needs this ASGI extension; uvicorn and Starlette's TestClient have it.
 _HANDSHAKE_CODES = {401: "invalid_api_key", 402: "insufficient_quota"}
 _CLIENT_EVENTS = (
     "session.update",
@@ -105,36 +101,6 @@ class RealtimeProblem(Exception):
 
 
 # -- audio --------------------------------------------------------------------------------------
-
-
-def _word_tone(word: str, base_hz: float, speed: float) -> array[int]:
-    """One word as a sine tone: pitch from the word's CRC, length from its letters, faded in
-    and out so consecutive words do not click, followed by a short silence."""
-    letters = max(1, sum(ch.isalnum() for ch in word))
-    duration_ms = min(600, 80 + 45 * letters) / speed
-    n = int(SAMPLE_RATE * duration_ms / 1000)
-    freq = base_hz + (zlib.crc32(word.lower().encode("utf-8")) % 400)
-    fade = max(1, min(n // 2, SAMPLE_RATE * 5 // 1000))
-    step = 2 * math.pi * freq / SAMPLE_RATE
-    amp = 0.25 * 32767
-    samples = array("h")
-    for i in range(n):
-        envelope = min(1.0, i / fade, (n - 1 - i) / fade)
-        samples.append(int(amp * envelope * math.sin(step * i)))
-    samples.extend([0] * int(SAMPLE_RATE * 0.03 / speed))
-    return samples
-
-
-def synthesize_words(words: Sequence[str], voice: str = "alloy", speed: float = 1.0) -> List[bytes]:
-    """PCM16 little-endian 24 kHz mono audio, one chunk per word (deterministic)."""
-    base_hz = 180.0 + 20.0 * (VOICES.index(voice) if voice in VOICES else 0)
-    chunks = []
-    for word in words:
-        samples = _word_tone(word, base_hz, speed)
-        if struct.pack("=h", 1) != struct.pack("<h", 1):  # pragma: no cover - big-endian hosts
-            samples.byteswap()
-        chunks.append(samples.tobytes())
-    return chunks
 
 
 def _frame_rms(frame: bytes) -> float:
@@ -173,12 +139,6 @@ def _decode_audio(value: Any, param: str) -> bytes:
 
 
 # -- text ---------------------------------------------------------------------------------------
-
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
-
-
-def _tokens(text: str) -> int:
-    return len(_TOKEN_RE.findall(text))
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -1126,11 +1086,11 @@ class RealtimeSession:
             await self.emit(
                 "conversation.item.done", previous_item_id=previous, item=copy.deepcopy(item)
             )
-        input_text = _tokens(instructions) + sum(
-            _tokens(v) for k, v in inputs if k in ("text", "tool")
+        input_text = count_tokens(instructions) + sum(
+            count_tokens(v) for k, v in inputs if k in ("text", "tool")
         )
         input_audio = sum(math.ceil(v / 100) for k, v in inputs if k == "audio")
-        output_text = _tokens(text) * (("text" in modalities) + ("audio" in modalities))
+        output_text = count_tokens(text) * (("text" in modalities) + ("audio" in modalities))
         output_audio = math.ceil(audio_ms / 50)
         response.update(
             status=status,

@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
+from .._core.jobs import Jobs
 from .._core.validation import validate_body
 from .chat import chat_completion
 
@@ -112,7 +113,7 @@ class BatchJobs:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self.running: Dict[str, asyncio.Task[Any]] = {}
+        self.jobs = Jobs(gateway, "batch", self._failed)
         gateway.db.ensure_schema(_DDL)
 
     def resume(self) -> None:
@@ -128,38 +129,16 @@ class BatchJobs:
 
     def start(self, batch_id: str, key: KeyRecord) -> None:
         """Run the batch in the background (once: a batch already running is left alone)."""
-        task = self.running.get(batch_id)
-        if task is None or task.done():
-            self.running[batch_id] = self.gateway.spawn(
-                self._guarded_run(batch_id, key), name=f"batch-{batch_id}"
-            )
+        self.jobs.start(batch_id, lambda: _run(self.gateway, batch_id, key))
 
     def is_running(self, batch_id: str) -> bool:
         """True while a runner is working on the batch."""
-        task = self.running.get(batch_id)
-        return task is not None and not task.done()
+        return self.jobs.is_running(batch_id)
 
-    async def _guarded_run(self, batch_id: str, key: KeyRecord) -> None:
-        gateway = self.gateway
-        try:
-            await _run(gateway, batch_id, key)
-        except asyncio.CancelledError:
-            raise  # the gateway is stopping: the state stays as it is, to be resumed
-        except Exception as exc:
-            errors = {
-                "object": "list",
-                "data": [
-                    {
-                        "code": "batch_failed",
-                        "message": "the local gateway could not run the batch:"
-                        f" {type(exc).__name__}",
-                    }
-                ],
-            }
-            _set_status(gateway, batch_id, "failed", errors=json.dumps(errors))
-        finally:
-            if self.running.get(batch_id) is asyncio.current_task():
-                del self.running[batch_id]
+    def _failed(self, batch_id: str, exc: Exception) -> None:
+        message = f"the local gateway could not run the batch: {type(exc).__name__}"
+        errors = {"object": "list", "data": [{"code": "batch_failed", "message": message}]}
+        _set_status(self.gateway, batch_id, "failed", errors=json.dumps(errors))
 
 
 def _key_for_owner(gateway: Gateway, owner: str) -> Optional[KeyRecord]:

@@ -49,9 +49,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
+from .._core.jobs import Jobs
 from .._core.signing import SignatureError, signed_url, verify
+from .._core.tokens import count_tokens
 from .._core.validation import validate_body
-from .._engines.chunking import chunk_text, count_tokens
+from .._engines.chunking import chunk_text
 from .._engines.embeddings import embed_texts
 from .._engines.vectors import Candidate, pack_vector, rank, unpack_vector
 from .._formats.documents import UnreadableFile, extract_text, normalize_mime_type
@@ -316,7 +318,7 @@ class RagJobs:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self.running: Dict[str, asyncio.Task[Any]] = {}
+        self.jobs = Jobs(gateway, "rag-embed", self._failed)
         gateway.db.ensure_schema(_DDL)
 
     def resume(self) -> None:
@@ -328,36 +330,21 @@ class RagJobs:
 
     def start(self, file_id: str) -> asyncio.Task[Any]:
         """Embed the file in the background (once: a job already running is returned)."""
-        task = self.running.get(file_id)
-        if task is None or task.done():
-            task = self.gateway.spawn(self._guarded_job(file_id), name=f"rag-embed-{file_id}")
-            self.running[file_id] = task
-        return task
+        return self.jobs.start(file_id, lambda: _embed_job(self.gateway, file_id))
 
     def cancel(self, file_id: str) -> None:
         """Stop the file's job, if one is running (its bytes are being replaced)."""
-        stale = self.running.pop(file_id, None)
-        if stale is not None:
-            stale.cancel()
+        self.jobs.cancel(file_id)
 
-    async def _guarded_job(self, file_id: str) -> None:
-        gateway = self.gateway
-        try:
-            await _embed_job(gateway, file_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            # A bug in extraction must not leave the file "processing" forever.
-            _mark(
-                gateway,
-                file_id,
-                embedding_status="failed",
-                last_error_code="embedding_failed",
-                last_error=f"embedding failed inside the local gateway: {type(exc).__name__}",
-            )
-        finally:
-            if self.running.get(file_id) is asyncio.current_task():
-                del self.running[file_id]
+    def _failed(self, file_id: str, exc: Exception) -> None:
+        # A bug in extraction must not leave the file "processing" forever.
+        _mark(
+            self.gateway,
+            file_id,
+            embedding_status="failed",
+            last_error_code="embedding_failed",
+            last_error=f"embedding failed inside the local gateway: {type(exc).__name__}",
+        )
 
 
 async def embed_files(
