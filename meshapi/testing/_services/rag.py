@@ -27,7 +27,7 @@ Choices where production's behaviour is not known (documented here, tested in te
 * A search naming a ``file_ids`` entry that is not one of the key's files is a 404: a typo in
   a scope should not look like "no results".
 
-Settings (``GatewayConfig.options``): ``rag_signed_url_ttl`` (seconds, default 900),
+Settings (``GatewayOptions``): ``rag_signed_url_ttl`` (seconds, default 900),
 ``rag_embed_delay`` (seconds the job waits before working, default 0.02, so that
 ``processing`` can be observed), ``rag_max_upload_bytes`` (default 25 MiB),
 ``rag_embedding_model`` (priced from the catalogue, default ``openai/text-embedding-3-small``),
@@ -236,7 +236,7 @@ def _owned_file(gateway: Gateway, file_id: str, key: KeyRecord) -> sqlite3.Row:
 # Embedding jobs
 
 
-def _mark(gateway: Gateway, file_id: str, **fields: Any) -> None:
+def _update_file(gateway: Gateway, file_id: str, **fields: Any) -> None:
     fields["updated_at"] = gateway.now()
     columns = ", ".join(f"{name} = ?" for name in fields)
     gateway.db.execute(
@@ -255,7 +255,7 @@ async def _embed_job(gateway: Gateway, file_id: str) -> None:
         return
     row = rows[0]
     if row["upload_status"] != "ready" or row["content"] is None:
-        _mark(
+        _update_file(
             gateway,
             file_id,
             embedding_status="failed",
@@ -268,7 +268,7 @@ async def _embed_job(gateway: Gateway, file_id: str) -> None:
     try:
         text = await asyncio.to_thread(extract_text, content, mime_type)
     except UnreadableFile as exc:
-        _mark(
+        _update_file(
             gateway,
             file_id,
             embedding_status="failed",
@@ -297,7 +297,7 @@ async def _embed_job(gateway: Gateway, file_id: str) -> None:
                 for c, v in zip(chunks, vectors)
             ],
         )
-        _mark(
+        _update_file(
             gateway,
             file_id,
             embedding_status="ready",
@@ -338,7 +338,7 @@ class RagJobs:
 
     def _failed(self, file_id: str, exc: Exception) -> None:
         # A bug in extraction must not leave the file "processing" forever.
-        _mark(
+        _update_file(
             self.gateway,
             file_id,
             embedding_status="failed",
@@ -373,9 +373,9 @@ async def embed_files(
         if metadata:
             merged = json.loads(row["metadata"])
             merged.update(metadata)
-            _mark(gateway, file_id, metadata=json.dumps(merged))
+            _update_file(gateway, file_id, metadata=json.dumps(merged))
         if row["upload_status"] != "ready":
-            _mark(
+            _update_file(
                 gateway,
                 file_id,
                 embedding_status="failed",
@@ -384,7 +384,7 @@ async def embed_files(
             )
             continue
         if row["embedding_status"] != "processing":
-            _mark(
+            _update_file(
                 gateway,
                 file_id,
                 embedding_status="processing",
@@ -507,7 +507,7 @@ async def store_upload(
     jobs.cancel(file_id)  # a job still running is reading the bytes this upload replaces
     with gateway.db.transaction() as db:
         db.execute("DELETE FROM rag_chunks WHERE file_id = ?", (file_id,))
-        _mark(
+        _update_file(
             gateway,
             file_id,
             content=bytes(received),
