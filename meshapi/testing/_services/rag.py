@@ -244,6 +244,16 @@ def _update_file(gateway: Gateway, file_id: str, **fields: Any) -> None:
     )
 
 
+def _fail_not_uploaded(gateway: Gateway, file_id: str) -> None:
+    _update_file(
+        gateway,
+        file_id,
+        embedding_status="failed",
+        last_error_code="file_not_uploaded",
+        last_error="the file's bytes have not been uploaded to its signed URL yet",
+    )
+
+
 async def _embed_job(gateway: Gateway, file_id: str) -> None:
     delay = gateway.config.options.rag_embed_delay
     if delay > 0:
@@ -255,13 +265,7 @@ async def _embed_job(gateway: Gateway, file_id: str) -> None:
         return
     row = rows[0]
     if row["upload_status"] != "ready" or row["content"] is None:
-        _update_file(
-            gateway,
-            file_id,
-            embedding_status="failed",
-            last_error_code="file_not_uploaded",
-            last_error="the file's bytes have not been uploaded to its signed URL yet",
-        )
+        _fail_not_uploaded(gateway, file_id)
         return
     content = bytes(row["content"])
     mime_type = str(row["mime_type"])
@@ -375,13 +379,7 @@ async def embed_files(
             merged.update(metadata)
             _update_file(gateway, file_id, metadata=json.dumps(merged))
         if row["upload_status"] != "ready":
-            _update_file(
-                gateway,
-                file_id,
-                embedding_status="failed",
-                last_error_code="file_not_uploaded",
-                last_error="the file's bytes have not been uploaded to its signed URL yet",
-            )
+            _fail_not_uploaded(gateway, file_id)
             continue
         if row["embedding_status"] != "processing":
             _update_file(
