@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ._errors import UnprocessableEntityError as UnprocessableEntityError
     from ._http import AsyncHttpClient as AsyncHttpClient
     from ._http import SyncHttpClient as SyncHttpClient
+    from ._pagination import ListPage as ListPage
     from ._sse import ServerSentEvent as ServerSentEvent
     from ._streaming import AsyncStream as AsyncStream
     from ._streaming import Stream as Stream
@@ -79,6 +80,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "UnprocessableEntityError",
     ),
     "._http": ("AsyncHttpClient", "SyncHttpClient"),
+    "._pagination": ("ListPage",),
     "._sse": ("ServerSentEvent",),
     "._streaming": ("AsyncStream", "Stream"),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),

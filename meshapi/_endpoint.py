@@ -389,7 +389,8 @@ class Endpoint(_Route, Generic[R]):
         params: the params model of the JSON body (a ``RequestModel``), if it has one.
         sets_stream: set the body's ``stream`` to this value, refusing a contradicting one.
         body_defaults: body fields added when the caller left them out.
-        pagination: the :class:`Pagination` kind of a list endpoint.
+        pagination: the :class:`Pagination` kind of a list endpoint (its response model is made
+            a :class:`meshapi._pagination.ListPage`: iterating a page yields every item).
         headers: headers this endpoint always sends (e.g. ``Accept`` of a binary endpoint).
         multipart_files: body fields sent as file parts; naming any makes the body multipart.
         on_empty: builds the answer from the path arguments when the body is empty (a 204).
@@ -421,6 +422,11 @@ class Endpoint(_Route, Generic[R]):
             headers=headers,
             multipart_files=multipart_files,
         )
+        if pagination is not None and not isinstance(response, ModelParser):
+            # Its pages iterate every item across pages (meshapi/_pagination.py).
+            from ._pagination import paged_model
+
+            response = paged_model(response)  # type: ignore[type-var]
         self.parser: ModelParser[R] = (
             response if isinstance(response, ModelParser) else ModelParser.for_model(response)  # type: ignore[type-var]
         )

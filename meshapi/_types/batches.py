@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import Field
 
+from .._pagination import ListPage
 from ._base import RequestModel, ResponseModel, _RequestPart
 
 __all__ = [
@@ -75,8 +76,9 @@ class BatchObject(ResponseModel):
     error_file_id: Optional[str] = None
 
 
-class BatchList(ResponseModel):
-    """A page of batches; fetch the next one with ``after=last_id`` while ``has_more``."""
+class BatchList(ListPage):
+    """A page of batches (``data``); iterating it yields every batch across pages, fetched
+    lazily (``after=last_id`` while ``has_more``)."""
 
     object: str = "list"
     data: List[BatchObject]

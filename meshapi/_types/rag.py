@@ -6,6 +6,7 @@ from typing import Any, ClassVar, Dict, List, Optional, Set, Union
 
 from pydantic import Field
 
+from .._pagination import ListPage
 from ._base import RequestModel, ResponseModel
 
 __all__ = [
@@ -99,8 +100,11 @@ class RagFileStatus(ResponseModel):
     metadata: Optional[Dict[str, Any]] = None
 
 
-class RagFileListResponse(ResponseModel):
-    """A page of files (offset pagination)."""
+class RagFileListResponse(ListPage):
+    """A page of files (``files``, offset pagination); iterating it yields every file across
+    pages, fetched lazily."""
+
+    _items_field: ClassVar[str] = "files"
 
     files: List[RagFileStatus]
     total: Optional[int] = None

@@ -9,10 +9,11 @@ send.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type, TypeVar
 
 from .._endpoint import CallOptions, Endpoint, StreamEndpoint
 from .._http import AsyncHttpClient, SyncHttpClient
+from .._pagination import bind_page
 from .._streaming import AsyncStream, Stream
 
 if TYPE_CHECKING:
@@ -24,6 +25,28 @@ R = TypeVar("R")
 T = TypeVar("T")
 S = TypeVar("S", bound="Stream[Any]")
 A = TypeVar("A", bound="AsyncStream[Any]")
+
+
+def _bind(
+    resource: Any,
+    endpoint: Endpoint[Any],
+    page: Any,
+    path_args: Tuple[str, ...],
+    params: Any,
+    query: Optional[Mapping[str, Any]],
+    fields: Optional[Mapping[str, Any]],
+    options: Mapping[str, Any],
+    is_async: bool,
+) -> None:
+    """Bind a list page to its call, so that it can fetch the next ones (``_pagination``)."""
+    assert endpoint.pagination is not None
+
+    def fetch(query: Dict[str, Any]) -> Any:
+        return resource._call(
+            endpoint, *path_args, params=params, query=query, fields=fields, **options
+        )
+
+    bind_page(page, endpoint.pagination, query, fetch, is_async=is_async)
 
 
 class SyncResource:
@@ -42,7 +65,10 @@ class SyncResource:
         **options: Unpack[CallOptions],
     ) -> R:
         opts = endpoint.build(path_args, params, query, fields=fields, **options)
-        return self._http.request(opts, endpoint.parser_for(path_args))
+        result = self._http.request(opts, endpoint.parser_for(path_args))
+        if endpoint.pagination is not None:
+            _bind(self, endpoint, result, path_args, params, query, fields, options, False)
+        return result
 
     def _stream(
         self,
@@ -88,7 +114,10 @@ class AsyncResource:
         **options: Unpack[CallOptions],
     ) -> R:
         opts = endpoint.build(path_args, params, query, fields=fields, **options)
-        return await self._http.request(opts, endpoint.parser_for(path_args))
+        result = await self._http.request(opts, endpoint.parser_for(path_args))
+        if endpoint.pagination is not None:
+            _bind(self, endpoint, result, path_args, params, query, fields, options, True)
+        return result
 
     def _stream(
         self,
