@@ -62,7 +62,10 @@ class SyncResource:
         opts = endpoint.build(path_args, params, **options)
         http = self._http
         return cls(
-            lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+            lambda: http.send(opts, stream=True),
+            endpoint.decode,
+            f"{opts.method} {opts.path}",
+            max_event_bytes=http.limits.max_event_bytes,
         )
 
 
@@ -103,5 +106,8 @@ class AsyncResource:
         opts = endpoint.build(path_args, params, **options)
         http = self._http
         return cls(
-            lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+            lambda: http.send(opts, stream=True),
+            endpoint.decode,
+            f"{opts.method} {opts.path}",
+            max_event_bytes=http.limits.max_event_bytes,
         )
