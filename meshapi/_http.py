@@ -365,7 +365,12 @@ class BaseHttpClient:
         request.extensions = {**request.extensions, "timeout": bounded or {"read": left}}
 
     def body_reader(
-        self, request: httpx.Request, deadline: Optional[Deadline], *, error: bool
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        deadline: Optional[Deadline],
+        *,
+        error: bool,
     ) -> BodyReader:
         """The reader of one response body: a successful answer up to ``max_response_bytes``
         (past it: ``ResponseTooLargeError``), an error answer's first ``max_error_body_bytes``."""
@@ -377,12 +382,13 @@ class BaseHttpClient:
             deadline=deadline,
             truncate=error,
             request_id=request.headers.get("x-request-id"),
+            content_encoding=response.headers.get("content-encoding"),
         )
 
     @staticmethod
     def keep_body(response: httpx.Response, reader: BodyReader) -> bytes:
         """Store the body read through ``reader`` as the response's content."""
-        content = reader.result()
+        content = reader.finish()
         response._content = content
         return content
 
@@ -494,10 +500,10 @@ class SyncHttpClient(BaseHttpClient):
             else:
                 if response.status_code < 300:
                     if not stream:
-                        reader = self.body_reader(request, deadline, error=False)
+                        reader = self.body_reader(request, response, deadline, error=False)
                         self._read(response, request, reader)
                     return response
-                reader = self.body_reader(request, deadline, error=True)
+                reader = self.body_reader(request, response, deadline, error=True)
                 content = self._read(response, request, reader)
                 delay = self.wait_after_status(
                     request, response, content, attempt, deadline, truncated=reader.truncated
@@ -506,7 +512,7 @@ class SyncHttpClient(BaseHttpClient):
             attempt += 1
 
     def _read(self, response: httpx.Response, request: httpx.Request, reader: BodyReader) -> bytes:
-        chunks = response.iter_bytes()
+        chunks = response.iter_raw() if reader.raw else response.iter_bytes()
         try:
             for chunk in chunks:
                 reader.feed(chunk)
@@ -597,10 +603,10 @@ class AsyncHttpClient(BaseHttpClient):
             else:
                 if response.status_code < 300:
                     if not stream:
-                        reader = self.body_reader(request, deadline, error=False)
+                        reader = self.body_reader(request, response, deadline, error=False)
                         await self._read(response, request, reader)
                     return response
-                reader = self.body_reader(request, deadline, error=True)
+                reader = self.body_reader(request, response, deadline, error=True)
                 content = await self._read(response, request, reader)
                 delay = self.wait_after_status(
                     request, response, content, attempt, deadline, truncated=reader.truncated
@@ -611,7 +617,7 @@ class AsyncHttpClient(BaseHttpClient):
     async def _read(
         self, response: httpx.Response, request: httpx.Request, reader: BodyReader
     ) -> bytes:
-        chunks = response.aiter_bytes()
+        chunks = response.aiter_raw() if reader.raw else response.aiter_bytes()
         try:
             async for chunk in chunks:
                 reader.feed(chunk)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable, List, Optional
+import zlib
+from typing import Any, Callable, Iterator, List, Optional
 
 import httpx
 
-from ._errors import APITimeoutError, ResponseTooLargeError
+from ._errors import APITimeoutError, InvalidResponseError, ResponseTooLargeError
 
 __all__ = [
     "DEFAULT_MAX_ERROR_BODY_BYTES",
@@ -147,17 +148,66 @@ def too_large(
     )
 
 
+# Decompressed output is produced at most this much at a time, so that a small compressed chunk
+# that inflates a thousandfold (a "gzip bomb") is refused at the cap, not after inflating it all.
+_INFLATE_STEP = 64 * 1024
+
+
+class _Inflater:
+    """gzip / deflate decoding in bounded steps (what httpx would decode, but step by step)."""
+
+    __slots__ = ("_first", "_obj", "encoding")
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._first = True
+        self._obj = zlib.decompressobj(
+            zlib.MAX_WBITS | 16 if "gzip" in encoding else zlib.MAX_WBITS
+        )
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            try:
+                piece = self._obj.decompress(data, _INFLATE_STEP)
+            except zlib.error:
+                if self._first and self.encoding == "deflate":
+                    # "deflate" is sent both zlib-wrapped and raw; httpx accepts both, so do we.
+                    self._first = False
+                    self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise
+            self._first = False
+            data = self._obj.unconsumed_tail
+            if piece:
+                yield piece
+
+    def flush(self) -> bytes:
+        return self._obj.flush()
+
+
+def _inflater(content_encoding: Optional[str]) -> Optional[_Inflater]:
+    encoding = (content_encoding or "").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return _Inflater(encoding)
+    return None
+
+
 class BodyReader:
     """Collects a body read in chunks, under a cap and a deadline.
 
     ``truncate=False`` (a successful answer): passing ``limit`` raises
     :class:`ResponseTooLargeError`. ``truncate=True`` (an error answer): the first ``limit``
     bytes are kept, :attr:`truncated` is set and :attr:`full` tells the reader to stop.
+
+    With ``content_encoding`` gzip or deflate, :attr:`raw` is true: the caller feeds the bytes as
+    they came off the wire and they are inflated here a bounded step at a time. Any other
+    encoding is left to the HTTP library (``raw`` false: feed its decoded chunks).
     """
 
     __slots__ = (
         "_chunks",
         "_deadline",
+        "_inflater",
         "_option",
         "_request_id",
         "_truncate",
@@ -177,7 +227,9 @@ class BodyReader:
         deadline: Optional[Deadline] = None,
         truncate: bool = False,
         request_id: Optional[str] = None,
+        content_encoding: Optional[str] = None,
     ) -> None:
+        self._inflater = _inflater(content_encoding)
         self.limit = limit
         self._option = option
         self._what = what
@@ -189,8 +241,43 @@ class BodyReader:
         self.truncated = False
         self.full = False
 
+    @property
+    def raw(self) -> bool:
+        """Whether to feed the body's bytes as sent (this reader decompresses them)."""
+        return self._inflater is not None
+
     def feed(self, chunk: bytes) -> None:
-        """Take one chunk (decompressed); raises when a cap or the deadline is passed."""
+        """Take one chunk; raises when a cap or the deadline is passed."""
+        inflater = self._inflater
+        if inflater is None:
+            self._take(chunk)
+            return
+        try:
+            for piece in inflater.decode(chunk):
+                self._take(piece)
+                if self.full:
+                    return
+        except zlib.error as exc:
+            raise self._undecodable(exc) from None
+
+    def finish(self) -> bytes:
+        """The whole body, once the last chunk has been fed."""
+        if self._inflater is not None and not self.full:
+            try:
+                self._take(self._inflater.flush())
+            except zlib.error as exc:
+                raise self._undecodable(exc) from None
+        return self.result()
+
+    def _undecodable(self, exc: zlib.error) -> InvalidResponseError:
+        encoding = self._inflater.encoding if self._inflater is not None else "?"
+        return InvalidResponseError(
+            f"{self._what} is not valid {encoding} ({exc})",
+            error_code="invalid_response",
+            request_id=self._request_id,
+        )
+
+    def _take(self, chunk: bytes) -> None:
         size = self.size + len(chunk)
         if size > self.limit:
             if not self._truncate:
