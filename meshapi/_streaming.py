@@ -42,6 +42,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from ._errors import (
+    MAX_KEPT_TEXT,
     APITimeoutError,
     InvalidResponseError,
     MeshAPIError,
@@ -91,11 +92,13 @@ def _envelope_in(payload: Dict[str, Any]) -> bool:
     return isinstance(payload.get("error"), dict) and "model" not in payload
 
 
-def _raise_inband(payload: Dict[str, Any], request_id: Optional[str]) -> None:
+def _raise_inband(payload: Dict[str, Any], request_id: Optional[str], data: str) -> None:
     if payload.get("type") == "error" and not isinstance(payload.get("error"), dict):
         # The Responses API's shape: {"type": "error", "code": ..., "message": ...}
         payload = {"error": {k: v for k, v in payload.items() if k != "type"}}
-    raise error_from_payload(payload, request_id=request_id)
+    # An error frame of megabytes is kept as the start of its text, not as the whole object.
+    body = payload if len(data) <= MAX_KEPT_TEXT else clip_text(data)
+    raise error_from_payload(payload, request_id=request_id, body=body)
 
 
 def _loads_frame(data: str, request_id: Optional[str]) -> Any:
@@ -123,7 +126,7 @@ def model_decoder(model: Type[M]) -> Decoder[M]:
         if event == "error" or '"error"' in data:
             payload = _loads_frame(data, request_id)
             if event == "error" or _error_in(payload):
-                _raise_inband(payload if isinstance(payload, dict) else {}, request_id)
+                _raise_inband(payload if isinstance(payload, dict) else {}, request_id, data)
         try:
             # The validator itself, not model_validate_json: one Python call less per chunk.
             # Looked up per call: reading it at import would build the deferred schema.
@@ -150,7 +153,7 @@ def dict_decoder(build: Callable[[Optional[str], Dict[str, Any]], T], name: str)
                 body=clip_text(data),
             )
         if event == "error" or _envelope_in(payload):
-            _raise_inband(payload, request_id)
+            _raise_inband(payload, request_id, data)
         try:
             return build(event, payload)
         except ValidationError as exc:

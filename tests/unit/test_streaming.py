@@ -253,3 +253,13 @@ def test_compare_error_event_raises() -> None:
     with pytest.raises(MeshAPIError) as info:
         compare_core().feed(frame(payload, "error"))
     assert info.value.error_code == "all_models_failed"
+
+
+def test_a_huge_inband_error_frame_keeps_only_the_start_of_its_text() -> None:
+    frame_text = json.dumps({"error": {"code": "upstream_error", "message": "m" * 100_000}})
+    with pytest.raises(MeshAPIError) as info:
+        chat_core().feed(f"data: {frame_text}\n\n".encode())
+    err = info.value
+    assert err.error_code == "upstream_error"
+    assert isinstance(err.body, str) and len(err.body) < 9 * 1024
+    assert len(err.message) < 9 * 1024
