@@ -54,6 +54,9 @@ class Timeout(httpx.Timeout):
         super().__init__(*args, **kwargs)
         self.total = _seconds("total", total)
 
+    def __eq__(self, other: Any) -> bool:
+        return super().__eq__(other) and self.total == getattr(other, "total", None)
+
     def __repr__(self) -> str:
         return f"{super().__repr__()[:-1]}, total={self.total})"
 

@@ -179,6 +179,10 @@ def test_a_per_call_timeout_with_a_total_overrides_the_clients() -> None:
     assert limits.total_for(Timeout(5.0)) == 600.0
     assert meshapi.Timeout is Timeout
     assert Timeout(5.0, connect=1.0, total=9.0).as_dict()["connect"] == 1.0
+    assert Timeout(5.0, total=9.0) == Timeout(5.0, total=9.0) != Timeout(5.0, total=8.0)
+    assert "total=9.0" in repr(Timeout(5.0, total=9.0))
+    with pytest.raises(ValueError, match="total"):
+        Timeout(5.0, total=-1)
 
 
 def test_each_attempt_waits_no_longer_than_the_time_left() -> None:
