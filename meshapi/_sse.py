@@ -80,7 +80,6 @@ class SSEDecoder:
         "_data_size",
         "_decoder",
         "_event",
-        "_event_id",
         "_max",
         "_partial",
         "_partial_size",
@@ -99,7 +98,6 @@ class SSEDecoder:
         self._skip_lf = False
         self._data: List[str] = []
         self._event: Optional[str] = None
-        self._event_id: Optional[str] = None
         self.last_event_id: Optional[str] = None
         self.retry: Optional[int] = None
 
@@ -112,7 +110,7 @@ class SSEDecoder:
         """Decode one read; raises :class:`SSELimitError` when a line or an event is too long."""
         return cast(List[ServerSentEvent], self._feed(chunk, False))
 
-    def feed_plain(self, chunk: bytes) -> List[Union[str, ServerSentEvent]]:
+    def feed_data_or_events(self, chunk: bytes) -> List[Union[str, ServerSentEvent]]:
         """Like :meth:`feed`, but an event with no ``event:`` name comes as its data string.
 
         The stream layer ignores ``id`` and ``retry``, and nearly every frame of a chat stream

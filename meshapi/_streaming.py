@@ -179,15 +179,15 @@ class StreamCore(Generic[T]):
         "done",
         "max_event_bytes",
         "request_id",
+        "request_label",
         "stall_timeout",
-        "what",
     )
 
     def __init__(
         self,
         decode: Decoder[T],
         request_id: Optional[str],
-        what: str,
+        request_label: str,
         *,
         max_event_bytes: Optional[int] = None,
         stall_timeout: Optional[float] = None,
@@ -196,7 +196,7 @@ class StreamCore(Generic[T]):
         self._decode = decode
         self._decoder = SSEDecoder(max_event_bytes)
         self.request_id = request_id
-        self.what = what
+        self.request_label = request_label
         self.done = False
         self.max_event_bytes = max_event_bytes
         self.stall_timeout = stall_timeout
@@ -205,10 +205,11 @@ class StreamCore(Generic[T]):
 
     def feed(self, chunk: bytes) -> List[T]:
         try:
-            events = self._decoder.feed_plain(chunk)
+            events = self._decoder.feed_data_or_events(chunk)
         except SSELimitError as exc:
             raise too_large(
-                f"a{'n' if exc.what == 'event' else ''} {exc.what} of the stream of {self.what}",
+                f"a{'n' if exc.what == 'event' else ''} {exc.what} of the stream of "
+                f"{self.request_label}",
                 "max_event_bytes",
                 exc.limit,
                 self.request_id,
@@ -238,8 +239,8 @@ class StreamCore(Generic[T]):
         limit = self.stall_timeout
         if limit is not None and self._clock() - self._last_event > limit:
             raise APITimeoutError(
-                f"the stream of {self.what} stalled: no event completed within the read timeout "
-                f"({limit:g}s); the server sent only keep-alives or an unfinished event",
+                f"the stream of {self.request_label} stalled: no event completed within the read "
+                f"timeout ({limit:g}s); the server sent only keep-alives or an unfinished event",
                 error_code="timeout",
                 request_id=self.request_id,
             )
@@ -247,7 +248,7 @@ class StreamCore(Generic[T]):
     def interrupted(self, cause: Optional[BaseException] = None) -> StreamInterruptedError:
         how = f" ({type(cause).__name__})" if cause is not None else ""
         return StreamInterruptedError(
-            f"the stream of {self.what} ended before [DONE]{how}: the connection was cut "
+            f"the stream of {self.request_label} ended before [DONE]{how}: the connection was cut "
             "and the rest of the answer is lost",
             error_code="stream_interrupted",
             request_id=self.request_id,
@@ -264,7 +265,7 @@ def _read_error(exc: httpx.HTTPError, core: StreamCore[Any]) -> MeshAPIError:
     """The error for a transport failure while reading the stream: a stall or a cut."""
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
-            f"the stream of {core.what} stalled: no data within the read timeout",
+            f"the stream of {core.request_label} stalled: no data within the read timeout",
             error_code="timeout",
             request_id=core.request_id,
         )
@@ -287,9 +288,11 @@ class _StreamBase(Generic[T]):
     """What a stream knows, shared by both shells: its response, its core, whether it is open
     or being read. No I/O."""
 
-    def __init__(self, decode: Decoder[T], what: str, max_event_bytes: Optional[int]) -> None:
+    def __init__(
+        self, decode: Decoder[T], request_label: str, max_event_bytes: Optional[int]
+    ) -> None:
         self._decode = decode
-        self._what = what
+        self._request_label = request_label
         self._max_event_bytes = max_event_bytes
         self._response: Optional[httpx.Response] = None
         self._core: Optional[StreamCore[T]] = None
@@ -319,7 +322,7 @@ class _StreamBase(Generic[T]):
         self._core = StreamCore(
             self._decode,
             response.headers.get("x-request-id"),
-            self._what,
+            self._request_label,
             max_event_bytes=self._max_event_bytes,
             stall_timeout=_read_timeout(response),
         )
@@ -354,11 +357,11 @@ class Stream(_StreamBase[T]):
         self,
         open_response: Callable[[], httpx.Response],
         decode: Decoder[T],
-        what: str,
+        request_label: str,
         *,
         max_event_bytes: Optional[int] = None,
     ) -> None:
-        super().__init__(decode, what, max_event_bytes)
+        super().__init__(decode, request_label, max_event_bytes)
         self._open_response = open_response
         self._live: Optional[weakref.ReferenceType[Generator[T, None, None]]] = None
 
@@ -429,11 +432,11 @@ class AsyncStream(_StreamBase[T]):
         self,
         open_response: Callable[[], Awaitable[httpx.Response]],
         decode: Decoder[T],
-        what: str,
+        request_label: str,
         *,
         max_event_bytes: Optional[int] = None,
     ) -> None:
-        super().__init__(decode, what, max_event_bytes)
+        super().__init__(decode, request_label, max_event_bytes)
         self._open_response = open_response
         self._live: Optional[weakref.ReferenceType[AsyncGenerator[T, None]]] = None
 
