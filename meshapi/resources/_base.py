@@ -94,7 +94,10 @@ class SyncResource:
         opts = endpoint.build(path_args, params, fields=fields, **options)
         http = self._http
         return cls(
-            lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+            lambda: http.send(opts, stream=True),
+            endpoint.decode,
+            f"{opts.method} {opts.path}",
+            max_event_bytes=http.limits.max_event_bytes,
         )
 
 
@@ -143,5 +146,8 @@ class AsyncResource:
         opts = endpoint.build(path_args, params, fields=fields, **options)
         http = self._http
         return cls(
-            lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+            lambda: http.send(opts, stream=True),
+            endpoint.decode,
+            f"{opts.method} {opts.path}",
+            max_event_bytes=http.limits.max_event_bytes,
         )
