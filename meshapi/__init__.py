@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from ._streaming import Stream as Stream
     from ._types import *  # noqa: F403
     from ._version import __version__ as __version__
+    from ._waiting import JobFailedError as JobFailedError
+    from ._waiting import WaitTimeoutError as WaitTimeoutError
     from .resources.batches import *  # noqa: F403
     from .resources.chat import *  # noqa: F403
     from .resources.compare import *  # noqa: F403
@@ -87,6 +89,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._pagination": ("ListPage",),
     "._sse": ("ServerSentEvent",),
     "._streaming": ("AsyncStream", "Stream"),
+    "._waiting": ("JobFailedError", "WaitTimeoutError"),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
     "._version": ("__version__",),
     ".resources.batches": ("AsyncBatchesResource", "BatchesResource"),

@@ -9,12 +9,25 @@ send.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type, TypeVar
+import time
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+)
 
 from .._endpoint import CallOptions, Endpoint, StreamEndpoint
 from .._http import AsyncHttpClient, SyncHttpClient
 from .._pagination import bind_page
 from .._streaming import AsyncStream, Stream
+from .._waiting import Waiter
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -70,6 +83,15 @@ class SyncResource:
             _bind(self, endpoint, result, path_args, params, query, fields, options, False)
         return result
 
+    def _wait(self, fetch: Callable[[], R], waiter: Waiter[R]) -> R:
+        """Fetch until ``waiter`` says the wait is over, sleeping what it says in between."""
+        while True:
+            job = fetch()
+            delay = waiter.step(job, time.monotonic())
+            if delay is None:
+                return job
+            self._http.sleep(delay)
+
     def _stream(
         self,
         endpoint: StreamEndpoint[T],
@@ -121,6 +143,15 @@ class AsyncResource:
         if endpoint.pagination is not None:
             _bind(self, endpoint, result, path_args, params, query, fields, options, True)
         return result
+
+    async def _wait(self, fetch: Callable[[], Awaitable[R]], waiter: Waiter[R]) -> R:
+        """Fetch until ``waiter`` says the wait is over, sleeping what it says in between."""
+        while True:
+            job = await fetch()
+            delay = waiter.step(job, time.monotonic())
+            if delay is None:
+                return job
+            await self._http.sleep(delay)
 
     def _stream(
         self,

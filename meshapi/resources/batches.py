@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Union
 
 from .._endpoint import CursorPagination, Endpoint
 from .._request import ExtraHeaders, TimeoutTypes
 from .._types import BatchList, BatchObject, CreateBatchParams
+from .._waiting import batch_verdict, waiter_for
 from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncBatchesResource", "BatchesResource"]
@@ -56,6 +57,37 @@ class BatchesResource(SyncResource):
         """The batch's current status, counts and (once done) results."""
         return self._call(GET, batch_id, extra_headers=extra_headers, timeout=timeout)
 
+    def wait(
+        self,
+        batch_id: str,
+        *,
+        max_wait: Optional[float] = 3600.0,
+        poll_interval: float = 1.0,
+        max_interval: float = 30.0,
+        on_progress: Optional[Callable[[BatchObject], Any]] = None,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> BatchObject:
+        """Poll the batch until it is ``completed``; returns it (with its results).
+
+        Polls back off from ``poll_interval`` to ``max_interval`` seconds; ``on_progress`` is
+        called with every batch fetched. Raises :class:`JobFailedError` when it ends
+        ``failed``, ``expired`` or ``cancelled`` (``err.state``, ``err.reason``) and
+        :class:`WaitTimeoutError` when ``max_wait`` seconds pass first (``None``: no limit);
+        ``timeout`` bounds each request.
+        """
+        return self._wait(
+            lambda: self.get(batch_id, extra_headers=extra_headers, timeout=timeout),
+            waiter_for(
+                f"batch {batch_id}",
+                batch_verdict,
+                max_wait,
+                poll_interval,
+                max_interval,
+                on_progress,
+            ),
+        )
+
     def cancel(
         self, batch_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
     ) -> BatchObject:
@@ -97,6 +129,37 @@ class AsyncBatchesResource(AsyncResource):
     ) -> BatchObject:
         """The batch's current status, counts and (once done) results."""
         return await self._call(GET, batch_id, extra_headers=extra_headers, timeout=timeout)
+
+    async def wait(
+        self,
+        batch_id: str,
+        *,
+        max_wait: Optional[float] = 3600.0,
+        poll_interval: float = 1.0,
+        max_interval: float = 30.0,
+        on_progress: Optional[Callable[[BatchObject], Any]] = None,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> BatchObject:
+        """Poll the batch until it is ``completed``; returns it (with its results).
+
+        Polls back off from ``poll_interval`` to ``max_interval`` seconds; ``on_progress`` is
+        called with every batch fetched. Raises :class:`JobFailedError` when it ends
+        ``failed``, ``expired`` or ``cancelled`` (``err.state``, ``err.reason``) and
+        :class:`WaitTimeoutError` when ``max_wait`` seconds pass first (``None``: no limit);
+        ``timeout`` bounds each request.
+        """
+        return await self._wait(
+            lambda: self.get(batch_id, extra_headers=extra_headers, timeout=timeout),
+            waiter_for(
+                f"batch {batch_id}",
+                batch_verdict,
+                max_wait,
+                poll_interval,
+                max_interval,
+                on_progress,
+            ),
+        )
 
     async def cancel(
         self, batch_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+import functools
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 from .._endpoint import Endpoint, OffsetPagination
 from .._request import ExtraHeaders, RequestOptions, TimeoutTypes
@@ -17,6 +18,7 @@ from .._types import (
     SearchResponse,
     UploadFileParams,
 )
+from .._waiting import Waiter, rag_file_verdict, waiter_for
 from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncRagResource", "RagResource"]
@@ -81,6 +83,19 @@ def _upload_params(
     )
 
 
+def _ready_waiter(
+    file_id: str,
+    embedded: bool,
+    max_wait: Optional[float],
+    poll_interval: float,
+    max_interval: float,
+    on_progress: Optional[Callable[[RagFileStatus], Any]],
+) -> Waiter[RagFileStatus]:
+    verdict = functools.partial(rag_file_verdict, embedded=embedded)
+    what = f"RAG file {file_id}"
+    return waiter_for(what, verdict, max_wait, poll_interval, max_interval, on_progress)
+
+
 class RagResource(SyncResource):
     """Retrieval-augmented generation: files in, chunks embedded, vector search out."""
 
@@ -118,6 +133,32 @@ class RagResource(SyncResource):
     ) -> RagFileStatus:
         """A file's upload and embedding status."""
         return self._call(GET, file_id, extra_headers=extra_headers, timeout=timeout)
+
+    def wait_until_ready(
+        self,
+        file_id: str,
+        *,
+        embedded: bool = True,
+        max_wait: Optional[float] = 600.0,
+        poll_interval: float = 0.5,
+        max_interval: float = 5.0,
+        on_progress: Optional[Callable[[RagFileStatus], Any]] = None,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> RagFileStatus:
+        """Poll the file until it is uploaded and (``embedded=True``) embedded; returns its
+        final status.
+
+        Polls back off from ``poll_interval`` to ``max_interval`` seconds; ``on_progress``
+        is called with every status fetched. Raises :class:`JobFailedError` when embedding
+        failed (``err.state``, ``err.reason``: the file's ``last_error_code``) and
+        :class:`WaitTimeoutError` when ``max_wait`` seconds pass first (``None``: no limit);
+        ``timeout`` bounds each request.
+        """
+        return self._wait(
+            lambda: self.get(file_id, extra_headers=extra_headers, timeout=timeout),
+            _ready_waiter(file_id, embedded, max_wait, poll_interval, max_interval, on_progress),
+        )
 
     def list(
         self,
@@ -195,6 +236,32 @@ class AsyncRagResource(AsyncResource):
     ) -> RagFileStatus:
         """A file's upload and embedding status."""
         return await self._call(GET, file_id, extra_headers=extra_headers, timeout=timeout)
+
+    async def wait_until_ready(
+        self,
+        file_id: str,
+        *,
+        embedded: bool = True,
+        max_wait: Optional[float] = 600.0,
+        poll_interval: float = 0.5,
+        max_interval: float = 5.0,
+        on_progress: Optional[Callable[[RagFileStatus], Any]] = None,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> RagFileStatus:
+        """Poll the file until it is uploaded and (``embedded=True``) embedded; returns its
+        final status.
+
+        Polls back off from ``poll_interval`` to ``max_interval`` seconds; ``on_progress``
+        is called with every status fetched. Raises :class:`JobFailedError` when embedding
+        failed (``err.state``, ``err.reason``: the file's ``last_error_code``) and
+        :class:`WaitTimeoutError` when ``max_wait`` seconds pass first (``None``: no limit);
+        ``timeout`` bounds each request.
+        """
+        return await self._wait(
+            lambda: self.get(file_id, extra_headers=extra_headers, timeout=timeout),
+            _ready_waiter(file_id, embedded, max_wait, poll_interval, max_interval, on_progress),
+        )
 
     async def list(
         self,

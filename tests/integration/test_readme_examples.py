@@ -321,11 +321,13 @@ def test_readme_examples_did_what_they_say(readme_run: ReadmeRun) -> None:
     assert ns["final"].choices[0].message.content
     # Embeddings: a vector; RAG: the uploaded PDF was embedded and found.
     assert ns["result"] is not None
-    assert ns["s"].embedding_status == "ready"
+    assert ns["ready"].embedding_status == "ready"
     assert ns["results"].results, "the RAG search found the handbook"
     assert ns["page"].total >= 1
     # Realtime: audio came back.
     assert readme_run.audio and all(isinstance(a, bytes) and a for a in readme_run.audio)
-    # Batches: the one the example cancelled is cancelled (or on its way).
-    batch = ns["client"].batches.get(ns["batch"].id)
+    # Batches: the one the example waited for completed; the one it cancelled is cancelled (or
+    # on its way).
+    assert ns["done"].status == "completed" and len(ns["done"].results) == 2
+    batch = ns["client"].batches.get(ns["another"].id)
     assert batch.status in {"cancelling", "cancelled"}
