@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from ._sse import ServerSentEvent as ServerSentEvent
     from ._streaming import AsyncStream as AsyncStream
     from ._streaming import Stream as Stream
+    from ._structured import PydanticFunctionTool as PydanticFunctionTool
+    from ._structured import StructuredOutputError as StructuredOutputError
+    from ._structured import pydantic_function_tool as pydantic_function_tool
     from ._types import *  # noqa: F403
     from ._version import __version__ as __version__
     from ._waiting import JobFailedError as JobFailedError
@@ -90,6 +93,11 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._sse": ("ServerSentEvent",),
     "._streaming": ("AsyncStream", "Stream"),
     "._waiting": ("JobFailedError", "WaitTimeoutError"),
+    "._structured": (
+        "PydanticFunctionTool",
+        "StructuredOutputError",
+        "pydantic_function_tool",
+    ),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
     "._version": ("__version__",),
     ".resources.batches": ("AsyncBatchesResource", "BatchesResource"),

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from .embeddings import *  # noqa: F403
     from .images import *  # noqa: F403
     from .models import *  # noqa: F403
+    from .parsed import *  # noqa: F403
     from .rag import *  # noqa: F403
     from .responses import *  # noqa: F403
     from .templates import *  # noqa: F403
@@ -130,6 +131,14 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ".models": (
         "ModelInfo",
         "ModelPricing",
+    ),
+    ".parsed": (
+        "ParsedChatCompletion",
+        "ParsedChatCompletionMessage",
+        "ParsedChoice",
+        "ParsedFunction",
+        "ParsedResponse",
+        "ParsedToolCall",
     ),
     ".rag": (
         "BulkEmbedRequest",

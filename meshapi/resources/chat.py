@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Union
+from typing import Any, Mapping, Optional, Sequence, Type, TypeVar, Union
+
+from pydantic import BaseModel
 
 from .._accumulate import ChatCompletionAccumulator
 from .._endpoint import Endpoint
 from .._request import ExtraHeaders, TimeoutTypes
 from .._streaming import AsyncStream, Stream, _StreamBase, model_decoder
-from .._types import ChatCompletionChunk, ChatCompletionParams, ChatCompletionResponse
+from .._structured import ParsePlan, ToolInput
+from .._types import (
+    ChatCompletionChunk,
+    ChatCompletionParams,
+    ChatCompletionResponse,
+    ParsedChatCompletion,
+)
 from ._base import AsyncResource, SyncResource
 
 __all__ = [
@@ -34,6 +42,7 @@ STREAM = CREATE.streaming(
 )
 
 ChatParamsInput = Union[ChatCompletionParams, Mapping[str, Any]]
+M = TypeVar("M", bound=BaseModel)
 
 
 class _AssemblesCompletion(_StreamBase[ChatCompletionChunk]):
@@ -104,6 +113,30 @@ class ChatCompletionsResource(SyncResource):
         """
         return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
 
+    def parse(
+        self,
+        params: ChatParamsInput,
+        *,
+        response_format: Optional[Type[M]] = None,
+        tools: Optional[Sequence[ToolInput]] = None,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> ParsedChatCompletion[M]:
+        """Create a chat completion whose reply is parsed into ``response_format``.
+
+        The model's strict JSON schema is sent as the ``response_format``; the answer comes
+        back as a :class:`ParsedChatCompletion` with ``choices[i].message.parsed`` (``None``
+        when the model refused: ``message.refusal`` says why). ``tools`` adds tools made from
+        pydantic models (classes or :func:`pydantic_function_tool` results), whose calls get
+        ``function.parsed_arguments``. A reply that does not validate raises
+        :class:`StructuredOutputError` (``err.raw``, ``err.errors``).
+        """
+        plan = ParsePlan(params, response_format, tools)
+        answer = self._call(
+            CREATE, params=plan.params, extra_headers=extra_headers, timeout=timeout
+        )
+        return plan.parse_chat(answer)  # type: ignore[no-any-return]
+
     def stream(
         self,
         params: ChatParamsInput,
@@ -141,6 +174,30 @@ class AsyncChatCompletionsResource(AsyncResource):
         ``params`` is a :class:`ChatCompletionParams` (or a dict with the same fields).
         """
         return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
+
+    async def parse(
+        self,
+        params: ChatParamsInput,
+        *,
+        response_format: Optional[Type[M]] = None,
+        tools: Optional[Sequence[ToolInput]] = None,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> ParsedChatCompletion[M]:
+        """Create a chat completion whose reply is parsed into ``response_format``.
+
+        The model's strict JSON schema is sent as the ``response_format``; the answer comes
+        back as a :class:`ParsedChatCompletion` with ``choices[i].message.parsed`` (``None``
+        when the model refused: ``message.refusal`` says why). ``tools`` adds tools made from
+        pydantic models (classes or :func:`pydantic_function_tool` results), whose calls get
+        ``function.parsed_arguments``. A reply that does not validate raises
+        :class:`StructuredOutputError` (``err.raw``, ``err.errors``).
+        """
+        plan = ParsePlan(params, response_format, tools)
+        answer = await self._call(
+            CREATE, params=plan.params, extra_headers=extra_headers, timeout=timeout
+        )
+        return plan.parse_chat(answer)  # type: ignore[no-any-return]
 
     def stream(
         self,
