@@ -70,8 +70,9 @@ def to_strict_json_schema(model: Type[BaseModel]) -> Dict[str, Any]:
     defs = strict.pop("$defs", None) or {}
     kept: Dict[str, Any] = {}
     # A recursive root model is also one of the $defs (under its title): refer to it there.
-    root_name = strict.get("title")
-    inlined = _inline(strict, defs, (root_name,) if root_name in defs else (), kept)
+    root_name = str(strict.get("title"))
+    stack: Tuple[str, ...] = (root_name,) if root_name in defs else ()
+    inlined: Dict[str, Any] = _inline(strict, defs, stack, kept)
     if kept:
         inlined["$defs"] = {name: _inline(defs[name], defs, (name,), kept) for name in defs}
     return inlined
