@@ -8,7 +8,7 @@ import sys
 from array import array
 from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 
-from pydantic import Field
+from pydantic import Field, field_serializer
 
 from ._base import RequestModel, ResponseModel, Usage
 
@@ -38,7 +38,10 @@ class EmbeddingsParams(RequestModel):
 
 
 class EmbeddingsData(ResponseModel):
-    """One embedding: a list of floats, or a base64 string of little-endian float32."""
+    """One embedding: a list of floats. Asked for with ``encoding_format="base64"``, it is
+    decoded by the client as the answer is parsed: a numpy float32 array when numpy is installed,
+    else a list of floats (a model built by hand may still hold the base64 text:
+    :meth:`vector` decodes it)."""
 
     object: str = "embedding"
     index: int
@@ -46,15 +49,21 @@ class EmbeddingsData(ResponseModel):
     # scoring over a list of thousands of numbers.
     embedding: Annotated[Union[List[float], str], Field(union_mode="left_to_right")]
 
+    @field_serializer("embedding")
+    def _dump_embedding(self, value: Any) -> Any:
+        # A base64 embedding decoded by the client is a numpy array: dump it as a list.
+        tolist = getattr(value, "tolist", None)
+        return tolist() if tolist is not None and not isinstance(value, (list, str)) else value
+
     def vector(self) -> List[float]:
-        """Return the embedding as floats, decoding the base64 form when needed.
+        """Return the embedding as a list of floats, decoding the base64 form when needed.
 
         Raises:
             ValueError: the base64 text is invalid or does not hold whole float32 values.
         """
-        embedding = self.embedding
+        embedding: Any = self.embedding
         if not isinstance(embedding, str):
-            return embedding
+            return embedding if isinstance(embedding, list) else list(embedding.tolist())
         try:
             raw = base64.b64decode(embedding, validate=True)
         except (binascii.Error, ValueError) as exc:

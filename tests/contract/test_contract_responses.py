@@ -10,6 +10,8 @@ import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from meshapi import _types as t
+from meshapi import pydantic_function_tool
+from meshapi._structured import ParsePlan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -23,6 +25,10 @@ def frames(name: str) -> List[Any]:
     return loaded
 
 
+class City(BaseModel):
+    city: str
+
+
 # How each fixture is parsed, the way the HTTP core parses it: bodies with model_validate_json
 # on the raw bytes, bare arrays with a TypeAdapter, stream frames one JSON document at a time.
 PARSERS: Dict[str, Callable[[], List[BaseModel]]] = {
@@ -30,7 +36,11 @@ PARSERS: Dict[str, Callable[[], List[BaseModel]]] = {
         t.ChatCompletionResponse.model_validate_json(read("chat_completion.json"))
     ],
     "chat_completion_tool_calls.json": lambda: [
-        t.ChatCompletionResponse.model_validate_json(read("chat_completion_tool_calls.json"))
+        t.ChatCompletionResponse.model_validate_json(read("chat_completion_tool_calls.json")),
+        # what parse() makes of it when get_weather was a tool made from a model
+        ParsePlan({}, None, [pydantic_function_tool(City, name="get_weather")]).parse_chat(
+            t.ChatCompletionResponse.model_validate_json(read("chat_completion_tool_calls.json"))
+        ),
     ],
     "chat_completion_audio.json": lambda: [
         t.ChatCompletionResponse.model_validate_json(read("chat_completion_audio.json"))
@@ -40,7 +50,10 @@ PARSERS: Dict[str, Callable[[], List[BaseModel]]] = {
         for f in frames("chat_completion_chunks.json")
     ],
     "responses_response.json": lambda: [
-        t.ResponsesResponse.model_validate_json(read("responses_response.json"))
+        t.ResponsesResponse.model_validate_json(read("responses_response.json")),
+        ParsePlan({}, None, None, responses=True).parse_response(
+            t.ResponsesResponse.model_validate_json(read("responses_response.json"))
+        ),
     ],
     "responses_stream_events.json": lambda: [
         t.ResponsesStreamEvent.model_validate_json(json.dumps(f))

@@ -6,6 +6,8 @@ import math
 import struct
 from typing import Any, List
 
+import numpy
+
 from meshapi import EmbeddingsParams
 
 MODEL = "openai/text-embedding-3-small"
@@ -51,8 +53,10 @@ async def test_base64_vectors_decode_to_the_float_result(api: Any) -> None:
         )
     )
     for f, b in zip(floats.data, packed.data):
-        assert isinstance(b.embedding, str), "base64 arrives as a string"
+        # base64 is decoded as the answer is parsed (a numpy array: numpy is installed in dev)
+        assert isinstance(b.embedding, numpy.ndarray) and b.embedding.dtype == numpy.float32
         assert isinstance(f.embedding, list)
+        assert b.embedding.tolist() == as_float32(f.embedding)
         # base64 carries float32: the float result rounded to float32 is exactly what decodes.
         assert b.vector() == as_float32(f.embedding)
 
