@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
+from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
 
 import httpx
 from pydantic import ValidationError
@@ -34,7 +34,13 @@ from ._request import (
 from ._retry import RetryDecision, decide_after_exception, decide_after_status, parse_retry_after
 from ._version import __version__
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncHttpClient", "BaseHttpClient", "SyncHttpClient"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AsyncHttpClient",
+    "BaseHttpClient",
+    "FileContent",
+    "SyncHttpClient",
+]
 
 T = TypeVar("T")
 
@@ -215,16 +221,22 @@ class BaseHttpClient:
         self,
         client: httpx.Client | httpx.AsyncClient,
         url: str,
-        content: bytes,
+        content: Union[bytes, FileContent],
         content_type: str,
         timeout: TimeoutTypes,
     ) -> httpx.Request:
-        """A PUT to a signed URL: the URL carries its own credentials, so no Authorization."""
+        """A PUT to a signed URL: the URL carries its own credentials, so no Authorization.
+        A :class:`FileContent` body is streamed from disk, with its ``Content-Length``."""
+        headers = {"Content-Type": content_type, **self.sdk_headers}
+        if isinstance(content, FileContent) and content.length is not None:
+            headers["Content-Length"] = str(content.length)
         request = client.build_request(
             "PUT",
             url,
-            content=content,
-            headers={"Content-Type": content_type, **self.sdk_headers},
+            content=content.for_async()
+            if isinstance(content, FileContent) and isinstance(client, httpx.AsyncClient)
+            else content,
+            headers=headers,
             timeout=_resolve_timeout(timeout, self.timeout),
         )
         # A caller-supplied httpx client may carry default headers; the key must not leak here.
@@ -479,7 +491,11 @@ class SyncHttpClient(BaseHttpClient):
         return self.parse(self.send(opts), parser)
 
     def upload(
-        self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
+        self,
+        url: str,
+        content: Union[bytes, FileContent],
+        content_type: str,
+        timeout: TimeoutTypes = None,
     ) -> httpx.Response:
         """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
         deadline = self.deadline_for(timeout, stream=False)
@@ -580,7 +596,11 @@ class AsyncHttpClient(BaseHttpClient):
         return self.parse(await self.send(opts), parser)
 
     async def upload(
-        self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
+        self,
+        url: str,
+        content: Union[bytes, FileContent],
+        content_type: str,
+        timeout: TimeoutTypes = None,
     ) -> httpx.Response:
         """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
         deadline = self.deadline_for(timeout, stream=False)
@@ -630,3 +650,113 @@ class AsyncHttpClient(BaseHttpClient):
             # Closed here, on this loop, not by a garbage-collection hook after it is gone.
             await chunks.aclose()  # type: ignore[attr-defined]
             await response.aclose()
+
+
+# -- files sent from disk ------------------------------------------------------------------------
+
+UPLOAD_CHUNK_SIZE = 256 * 1024
+
+
+class FileContent:
+    """A file sent as a request body in chunks of ``chunk_size`` bytes, never read whole: a path
+    (opened when the body is sent) or a binary file object (read from where it stands).
+
+    Each sending reads it again from the start (a path is reopened, a file object seeks back), so
+    a retried PUT sends the whole file again; a file object that cannot seek is sent once.
+    ``length`` (the bytes to send, or ``None`` when unknown) becomes the ``Content-Length``.
+    """
+
+    def __init__(self, file: Any, chunk_size: int = UPLOAD_CHUNK_SIZE) -> None:
+        import io
+
+        self.chunk_size = chunk_size
+        self._path: Optional[str] = None
+        self._file: Any = None
+        self._start: Optional[int] = None
+        self._sent = False
+        self.length: Optional[int] = None
+        if isinstance(file, (str, os.PathLike)):
+            self._path = os.fspath(file)
+            self.length = os.stat(self._path).st_size  # FileNotFoundError names the path
+            return
+        if isinstance(file, io.TextIOBase) or not callable(getattr(file, "read", None)):
+            raise TypeError(
+                f"file must be a path or a binary file object (opened with 'rb'), got "
+                f"{type(file).__name__}"
+            )
+        self._file = file
+        try:
+            if file.seekable():
+                self._start = file.tell()
+                self.length = file.seek(0, os.SEEK_END) - self._start
+                file.seek(self._start)
+        except (AttributeError, OSError, ValueError):
+            self._start = None
+
+    def _rewind(self) -> Any:
+        if self._start is not None:
+            self._file.seek(self._start)
+        elif self._sent:
+            raise MeshAPIError(
+                "the upload must be sent again (a retry) but its file object cannot seek back: "
+                "pass a path or a seekable file",
+                error_code="upload_not_repeatable",
+            )
+        self._sent = True
+        return self._file
+
+    def _check(self, chunk: Any) -> bytes:
+        if not isinstance(chunk, (bytes, bytearray, memoryview)):
+            raise TypeError("file must be opened in binary mode ('rb'): read() returned text")
+        return bytes(chunk)
+
+    def __iter__(self) -> Any:
+        if self._path is not None:
+            with open(self._path, "rb") as fh:
+                while True:
+                    chunk = fh.read(self.chunk_size)
+                    if not chunk:
+                        return
+                    yield chunk
+        fh = self._rewind()
+        while True:
+            chunk = self._check(fh.read(self.chunk_size))
+            if not chunk:
+                return
+            yield chunk
+
+    def for_async(self) -> _AsyncFileContent:
+        """The same file as an async-only body (httpx sends any sync iterable synchronously)."""
+        return _AsyncFileContent(self)
+
+    async def chunks_async(self) -> Any:
+        """The chunks of the file, read off the event loop."""
+        import asyncio
+
+        # File reads block: each one runs in a worker thread, off the event loop.
+        if self._path is not None:
+            fh = await asyncio.to_thread(open, self._path, "rb")
+            try:
+                while True:
+                    chunk = await asyncio.to_thread(fh.read, self.chunk_size)
+                    if not chunk:
+                        return
+                    yield chunk
+            finally:
+                fh.close()
+        fh = self._rewind()
+        while True:
+            chunk = self._check(await asyncio.to_thread(fh.read, self.chunk_size))
+            if not chunk:
+                return
+            yield chunk
+
+
+class _AsyncFileContent:
+    """A :class:`FileContent` seen by an ``httpx.AsyncClient``: async iteration only."""
+
+    def __init__(self, file: FileContent) -> None:
+        self.file = file
+
+    def __aiter__(self) -> Any:
+        return self.file.chunks_async()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
+import os
+from typing import Any, BinaryIO, Callable, Dict, Mapping, Optional, Tuple, Union
 
 from .._endpoint import Endpoint, OffsetPagination
+from .._http import FileContent
 from .._request import ExtraHeaders, RequestOptions, TimeoutTypes
 from .._types import (
     BulkEmbedRequest,
@@ -18,6 +20,7 @@ from .._types import (
     SearchResponse,
     UploadFileParams,
 )
+from .._uploads import is_file_source, name_and_type
 from .._waiting import Waiter, rag_file_verdict, waiter_for
 from ._base import AsyncResource, SyncResource
 
@@ -36,51 +39,73 @@ EMBED = Endpoint(
 SEARCH = Endpoint("POST", "/v1/files/search", SearchResponse, name="search", params=SearchRequest)
 
 InitInput = Union[InitUploadRequest, Mapping[str, Any]]
+# A file to upload: a path, or a binary file object.
+FileInput = Union[str, "os.PathLike[str]", BinaryIO]
 
 
 class _UploadPlan:
-    """``upload_file`` decided before any I/O: the announcing request, then the PUT of the bytes
-    to the signed URL the announcement returns."""
+    """``upload_file`` decided before any I/O: the announcing request, then the PUT of the body
+    (bytes, or a file streamed from disk) to the signed URL the announcement returns."""
 
     def __init__(
-        self, file: UploadFileParams, extra_headers: ExtraHeaders, timeout: TimeoutTypes
+        self,
+        announce: InitUploadRequest,
+        body: Union[bytes, FileContent],
+        extra_headers: ExtraHeaders,
+        timeout: TimeoutTypes,
     ) -> None:
-        self.file = file
+        self.body = body
+        self.mime_type = announce.mime_type
         self.timeout = timeout
         self.announce: RequestOptions = INIT_UPLOAD.build(
-            (), file.to_init_request(), extra_headers=extra_headers, timeout=timeout
+            (), announce, extra_headers=extra_headers, timeout=timeout
         )
 
-    def put(self, announced: InitUploadResponse) -> Tuple[str, bytes, str, TimeoutTypes]:
-        """The arguments of the PUT: signed URL, bytes, content type, timeout."""
-        return announced.signed_url, self.file.content, self.file.mime_type, self.timeout
-
-
-def _upload_params(
-    params: Optional[UploadFileParams],
-    file_name: Optional[str],
-    mime_type: Optional[str],
-    content: Optional[bytes],
-    embed: Optional[bool],
-    metadata: Optional[Dict[str, Any]],
-) -> UploadFileParams:
-    if params is not None:
-        if any(v is not None for v in (file_name, mime_type, content, embed, metadata)):
-            raise TypeError(
-                "upload_file() takes either an UploadFileParams or keyword arguments, not both"
+    @classmethod
+    def of(
+        cls,
+        params: Any,
+        file: Any,
+        extra_headers: ExtraHeaders,
+        timeout: TimeoutTypes,
+        **fields: Any,
+    ) -> _UploadPlan:
+        """From ``upload_file``'s arguments: an :class:`UploadFileParams`, or ``file`` (a path or
+        a binary file object, also accepted as the first argument), or ``fields`` with
+        ``content`` bytes."""
+        if file is None and params is not None and is_file_source(params):
+            params, file = None, params
+        given = {k: v for k, v in fields.items() if v is not None}
+        if params is not None:
+            if given or file is not None:
+                raise TypeError(
+                    "upload_file() takes either an UploadFileParams or keyword arguments, not both"
+                )
+            return cls(params.to_init_request(), params.content, extra_headers, timeout)
+        if file is not None:
+            if given.pop("content", None) is not None:
+                raise TypeError("upload_file() takes a file or content=, not both")
+            name, mime = name_and_type(
+                file, given.pop("file_name", None), given.pop("mime_type", None)
             )
-        return params
-    if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
-        raise TypeError(f"content must be bytes, got {type(content).__name__}")
-    return UploadFileParams.model_validate(
-        {
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "content": bytes(content) if content is not None else None,
-            "embed": embed,
-            "metadata": metadata,
-        }
-    )
+            announce = InitUploadRequest(file_name=name, mime_type=mime, **given)
+            return cls(announce, FileContent(file), extra_headers, timeout)
+        content = fields.get("content")
+        if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
+            raise TypeError(
+                f"content must be bytes, got {type(content).__name__} (pass a path or a binary "
+                "file object as file=)"
+            )
+        upload = UploadFileParams.model_validate(
+            {**fields, "content": bytes(content) if content is not None else None}
+        )
+        return cls(upload.to_init_request(), upload.content, extra_headers, timeout)
+
+    def put(
+        self, announced: InitUploadResponse
+    ) -> Tuple[str, Union[bytes, FileContent], str, TimeoutTypes]:
+        """The arguments of the PUT: signed URL, body, content type, timeout."""
+        return announced.signed_url, self.body, self.mime_type, self.timeout
 
 
 def _ready_waiter(
@@ -107,8 +132,9 @@ class RagResource(SyncResource):
 
     def upload_file(
         self,
-        params: Optional[UploadFileParams] = None,
+        params: Union[UploadFileParams, FileInput, None] = None,
         *,
+        file: Optional[FileInput] = None,
         file_name: Optional[str] = None,
         mime_type: Optional[str] = None,
         content: Optional[bytes] = None,
@@ -119,11 +145,24 @@ class RagResource(SyncResource):
     ) -> InitUploadResponse:
         """Announce the file and PUT its bytes to the signed URL in one call.
 
-        The PUT carries the file's content type and no Authorization header (the URL is signed),
-        goes through this client's connection settings, and follows no redirect.
+        The file is ``content`` bytes, or ``file``: a path or a binary file object (also
+        accepted as the first argument: ``upload_file("handbook.pdf", embed=True)``), streamed
+        from disk in chunks, never read whole; its name defaults to the path's and its
+        ``mime_type`` is guessed from the name when not given. The PUT carries the file's
+        content type and no Authorization header (the URL is signed), goes through this
+        client's connection settings, and follows no redirect.
         """
-        file = _upload_params(params, file_name, mime_type, content, embed, metadata)
-        plan = _UploadPlan(file, extra_headers, timeout)
+        plan = _UploadPlan.of(
+            params,
+            file,
+            extra_headers,
+            timeout,
+            file_name=file_name,
+            mime_type=mime_type,
+            content=content,
+            embed=embed,
+            metadata=metadata,
+        )
         announced = self._http.request(plan.announce, INIT_UPLOAD.parser)
         self._http.upload(*plan.put(announced))
         return announced
@@ -210,8 +249,9 @@ class AsyncRagResource(AsyncResource):
 
     async def upload_file(
         self,
-        params: Optional[UploadFileParams] = None,
+        params: Union[UploadFileParams, FileInput, None] = None,
         *,
+        file: Optional[FileInput] = None,
         file_name: Optional[str] = None,
         mime_type: Optional[str] = None,
         content: Optional[bytes] = None,
@@ -222,11 +262,24 @@ class AsyncRagResource(AsyncResource):
     ) -> InitUploadResponse:
         """Announce the file and PUT its bytes to the signed URL in one call.
 
-        The PUT carries the file's content type and no Authorization header (the URL is signed),
-        goes through this client's connection settings, and follows no redirect.
+        The file is ``content`` bytes, or ``file``: a path or a binary file object (also
+        accepted as the first argument: ``upload_file("handbook.pdf", embed=True)``), streamed
+        from disk in chunks, never read whole; its name defaults to the path's and its
+        ``mime_type`` is guessed from the name when not given. The PUT carries the file's
+        content type and no Authorization header (the URL is signed), goes through this
+        client's connection settings, and follows no redirect.
         """
-        file = _upload_params(params, file_name, mime_type, content, embed, metadata)
-        plan = _UploadPlan(file, extra_headers, timeout)
+        plan = _UploadPlan.of(
+            params,
+            file,
+            extra_headers,
+            timeout,
+            file_name=file_name,
+            mime_type=mime_type,
+            content=content,
+            embed=embed,
+            metadata=metadata,
+        )
         announced = await self._http.request(plan.announce, INIT_UPLOAD.parser)
         await self._http.upload(*plan.put(announced))
         return announced

@@ -5,8 +5,8 @@ run in README order in one namespace, the way a reader pastes them into one sess
 blocks use names imported or defined by earlier ones). ``MeshAPI`` and ``AsyncMeshAPI`` are
 replaced, for ``import``s inside the blocks too, by subclasses that force ``base_url`` and
 ``token`` to the gateway's; every other argument is kept. The names the README leaves to the
-reader (``pdf_bytes``, ``params``, ``pcm_bytes``, ``process_audio``, ``template_id``) are
-supplied. Tracebacks point at README.md line numbers.
+reader (``pdf_bytes``, ``pdf_path``, ``params``, ``pcm_bytes``, ``process_audio``,
+``template_id``) are supplied. Tracebacks point at README.md line numbers.
 
 Blocks with top-level ``await`` / ``async with`` (the realtime example) are compiled with
 ``PyCF_ALLOW_TOP_LEVEL_AWAIT`` and run with ``asyncio.run``.
@@ -23,8 +23,11 @@ import io
 import math
 import re
 import secrets
+import shutil
 import struct
+import tempfile
 import types
+import weakref
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
@@ -203,19 +206,25 @@ class ReadmeRun:
 
         patched = dict(vars(builtins))
         patched["__import__"] = readme_import
+        pdf_bytes = minimal_pdf(
+            [
+                "Acme employee handbook.",
+                "The onboarding process takes two weeks.",
+                "New hires meet their buddy on day one.",
+            ]
+        )
+        folder = tempfile.mkdtemp(prefix="meshapi-readme-")
+        weakref.finalize(self, shutil.rmtree, folder, True)
+        pdf_path = Path(folder) / "handbook.pdf"
+        pdf_path.write_bytes(pdf_bytes)
         return {
             "__name__": "readme_example",
             "__builtins__": patched,
             "MeshAPI": facade.MeshAPI,
             "AsyncMeshAPI": facade.AsyncMeshAPI,
             # What the README leaves to the reader:
-            "pdf_bytes": minimal_pdf(
-                [
-                    "Acme employee handbook.",
-                    "The onboarding process takes two weeks.",
-                    "New hires meet their buddy on day one.",
-                ]
-            ),
+            "pdf_bytes": pdf_bytes,
+            "pdf_path": pdf_path,
             "params": ChatCompletionParams(
                 model="openai/gpt-4o-mini",
                 messages=[ChatMessage(role="user", content="Hello!")],
