@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Generic, Mapping, Optional, Type, TypeVar
 
 import httpx
+from typing_extensions import Self
 
+from ._errors import InvalidRequestError
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
     AsyncHttpClient,
+    BaseHttpClient,
     SyncHttpClient,
 )
-from ._request import TimeoutTypes
+from ._request import NOT_GIVEN, TimeoutTypes
 
 if TYPE_CHECKING:
     from .resources.batches import AsyncBatchesResource, BatchesResource
@@ -31,15 +34,55 @@ if TYPE_CHECKING:
 __all__ = ["AsyncMeshAPI", "MeshAPI"]
 
 
-class MeshAPI:
+H = TypeVar("H", bound=BaseHttpClient)
+
+
+class _ClientOptions(Generic[H]):
+    """What both clients share: the HTTP core, and copies with other settings."""
+
+    _http: H
+    _realtime: object
+
+    def with_options(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        max_retries: Optional[int] = None,
+        max_retry_wait: Optional[float] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+    ) -> Self:
+        """A client with some settings changed, sharing this one's connection pool (cheap:
+        make one per call if you like; closing it leaves the pool open).
+
+        >>> client.with_options(timeout=5, max_retries=0).models.list()   # sync; await it
+        ...                                                                 # with AsyncMeshAPI
+        """
+        new = type(self).__new__(type(self))
+        new._http = self._http.copy_with(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            default_headers=default_headers,
+        )
+        new._realtime = None
+        return new
+
+
+class MeshAPI(_ClientOptions[SyncHttpClient]):
     """The synchronous client.
 
-    >>> client = MeshAPI(base_url="https://api.meshapi.ai", token="rsk_...")
+    >>> client = MeshAPI(base_url="https://api.meshapi.ai", api_key="rsk_...")
 
     Args:
         base_url: the gateway; defaults to ``$MESHAPI_BASE_URL``, then ``https://api.meshapi.ai``.
-        token: the API key (``rsk_...``); defaults to ``$MESHAPI_TOKEN``, then ``$MESHAPI_API_KEY``.
-        timeout: seconds (a float) or an ``httpx.Timeout``; default 60 s (10 s to connect).
+        api_key: the API key (``rsk_...``); defaults to ``$MESHAPI_TOKEN``, then
+            ``$MESHAPI_API_KEY``. ``token=`` is the same argument under its older name.
+        timeout: seconds (a float), an ``httpx.Timeout``, or ``None`` for no timeout; left out,
+            60 s (10 s to connect).
         max_retries: retries of 429/502/503/504 and connection failures (default 3).
         max_retry_wait: the longest server-requested wait that is slept (default 60 s); a 429
             asking for longer raises at once with ``retry_after_seconds`` set.
@@ -52,21 +95,23 @@ class MeshAPI:
         self,
         *,
         base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
         token: Optional[str] = None,
-        timeout: TimeoutTypes = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.Client] = None,
     ) -> None:
         if httpx_client is not None and not isinstance(httpx_client, httpx.Client):
-            raise TypeError(
+            raise InvalidRequestError(
                 f"httpx_client must be an httpx.Client, got {type(httpx_client).__name__}"
                 " (use AsyncMeshAPI(async_httpx_client=...) for an httpx.AsyncClient)"
             )
         self._http = SyncHttpClient(
             base_url=base_url,
             token=token,
+            api_key=api_key,
             timeout=timeout,
             max_retries=max_retries,
             max_retry_wait=max_retry_wait,
@@ -156,7 +201,7 @@ class MeshAPI:
         """Release the connection pool (not a caller-supplied ``httpx_client``)."""
         self._http.close()
 
-    def __enter__(self) -> MeshAPI:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -171,7 +216,7 @@ class MeshAPI:
         return f"MeshAPI(base_url={self._http.base_url!r})"
 
 
-class AsyncMeshAPI:
+class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
     """The asynchronous client: the same resources, with ``await``.
 
     >>> async with AsyncMeshAPI(base_url="https://api.meshapi.ai", token="rsk_...") as client:
@@ -185,21 +230,23 @@ class AsyncMeshAPI:
         self,
         *,
         base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
         token: Optional[str] = None,
-        timeout: TimeoutTypes = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         async_httpx_client: Optional[httpx.AsyncClient] = None,
     ) -> None:
         if async_httpx_client is not None and not isinstance(async_httpx_client, httpx.AsyncClient):
-            raise TypeError(
+            raise InvalidRequestError(
                 "async_httpx_client must be an httpx.AsyncClient, got "
                 f"{type(async_httpx_client).__name__}"
             )
         self._http = AsyncHttpClient(
             base_url=base_url,
             token=token,
+            api_key=api_key,
             timeout=timeout,
             max_retries=max_retries,
             max_retry_wait=max_retry_wait,
@@ -293,7 +340,7 @@ class AsyncMeshAPI:
         """Alias of :meth:`close`."""
         await self._http.close()
 
-    async def __aenter__(self) -> AsyncMeshAPI:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

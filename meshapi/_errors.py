@@ -21,6 +21,10 @@ The tree::
     ├── StreamError                   an SSE stream went wrong after it started
     │   └── StreamInterruptedError    EOF before ``[DONE]`` (error_code ``stream_interrupted``)
     ├── InvalidResponseError          a body that does not match its model (``invalid_response``)
+    ├── InvalidRequestError           a bad call caught before anything was sent (also a
+    │                                 ``ValueError`` and a ``TypeError``): a missing or misspelt
+    │                                 field, a wrong type, options that contradict each other
+    ├── ClientClosedError             a call on a client after ``close()``
     └── RealtimeError                 an ``error`` event on a realtime session
                                       (defined in ``meshapi.resources.realtime``)
 
@@ -44,6 +48,8 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "ClientClosedError",
+    "InvalidRequestError",
     "InvalidResponseError",
     "MeshAPIError",
     "NotFoundError",
@@ -205,6 +211,23 @@ class StreamInterruptedError(StreamError):
 
 class InvalidResponseError(MeshAPIError):
     """A response body did not match the shape the SDK expects (``invalid_response``)."""
+
+
+class InvalidRequestError(MeshAPIError, ValueError, TypeError):
+    """A bad call, caught before anything was sent (``invalid_request``): a missing or misspelt
+    field, a value of the wrong type, arguments that contradict each other, a bad ``base_url``.
+
+    Also a ``ValueError`` and a ``TypeError``, so code written for the built-in errors keeps
+    working. :attr:`details` lists each problem as ``{"loc", "msg", "type"}``.
+    """
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("error_code", "invalid_request")
+        super().__init__(message, **kwargs)
+
+
+class ClientClosedError(MeshAPIError):
+    """The client was closed (``close()`` or the end of its ``with`` block) and cannot send."""
 
 
 _STATUS_CLASSES: Dict[int, Type[APIStatusError]] = {

@@ -35,6 +35,7 @@ from typing import (
 
 import httpx
 from pydantic import BaseModel, ValidationError
+from typing_extensions import Self
 
 from ._errors import (
     APITimeoutError,
@@ -43,6 +44,7 @@ from ._errors import (
     StreamInterruptedError,
     error_from_payload,
 )
+from ._meta import ResponseMeta, response_meta
 from ._request import invalid_response_error
 from ._sse import SSEDecoder
 
@@ -248,9 +250,18 @@ class _StreamBase(Generic[T]):
         """The gateway's request id (``x-request-id``), once the stream is open."""
         return self._core.request_id if self._core else None
 
+    @property
+    def _meta(self) -> Optional[ResponseMeta]:
+        """How the stream was answered (request id, status, headers, retries, time to the
+        headers), once it is open; ``None`` before."""
+        return response_meta(self._response) if self._response is not None else None
+
     def _check_openable(self) -> None:
         if self._closed:
-            raise MeshAPIError("this stream is closed", error_code="stream_closed")
+            raise MeshAPIError(
+                "this stream is closed: a stream is read once; call stream() again for a new one",
+                error_code="stream_closed",
+            )
 
     def _opened(self, response: httpx.Response) -> None:
         self._response = response
@@ -299,7 +310,7 @@ class Stream(_StreamBase[T]):
         assert self._response is not None
         return self._response
 
-    def __enter__(self) -> Stream[T]:
+    def __enter__(self) -> Self:
         self._open()
         return self
 
@@ -372,14 +383,14 @@ class AsyncStream(_StreamBase[T]):
         assert self._response is not None
         return self._response
 
-    def __await__(self) -> Generator[Any, None, AsyncStream[T]]:
-        async def opened() -> AsyncStream[T]:
+    def __await__(self) -> Generator[Any, None, Self]:
+        async def opened() -> Self:
             await self._open()
             return self
 
         return opened().__await__()
 
-    async def __aenter__(self) -> AsyncStream[T]:
+    async def __aenter__(self) -> Self:
         await self._open()
         return self
 

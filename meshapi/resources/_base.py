@@ -2,18 +2,19 @@
 declared endpoint (:mod:`meshapi._endpoint`) and opens a stream.
 
 A resource method is one line: ``return self._call(ENDPOINT, *path_args, params=..., query=...,
-**options)`` (``await``-ed in the async twin), or ``return self._stream(ENDPOINT, params=...,
-**options)`` for a stream. Everything the call decides is in the declaration; these bases only
-send.
+options=kwargs)`` (``await``-ed in the async twin), or ``return self._stream(ENDPOINT,
+params=..., options=kwargs)`` for a stream; ``kwargs`` (the method's ``**kwargs``, passed as one
+mapping so that a body field may be called ``params`` or ``query``) are the per-call options and,
+when no params object was given, the body's fields (:meth:`meshapi._endpoint._Route.build` tells
+them apart). Everything
+the call decides is in the declaration; these bases only send.
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Type, TypeVar
 
-from typing_extensions import Unpack
-
-from .._endpoint import CallOptions, Endpoint, StreamEndpoint
+from .._endpoint import Endpoint, StreamEndpoint
 from .._http import AsyncHttpClient, SyncHttpClient
 from .._streaming import AsyncStream, Stream
 
@@ -37,9 +38,9 @@ class SyncResource:
         *path_args: str,
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> R:
-        opts = endpoint.build(path_args, params, query, **options)
+        opts = endpoint.build(path_args, params, query, options)
         return self._http.request(opts, endpoint.parser_for(path_args))
 
     def _stream(
@@ -47,9 +48,9 @@ class SyncResource:
         endpoint: StreamEndpoint[T],
         *path_args: str,
         params: Any = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> Stream[T]:
-        return self._stream_as(Stream, endpoint, *path_args, params=params, **options)
+        return self._stream_as(Stream, endpoint, *path_args, params=params, options=options)
 
     def _stream_as(
         self,
@@ -57,9 +58,9 @@ class SyncResource:
         endpoint: StreamEndpoint[Any],
         *path_args: str,
         params: Any = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> S:
-        opts = endpoint.build(path_args, params, **options)
+        opts = endpoint.build(path_args, params, None, options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
@@ -78,9 +79,9 @@ class AsyncResource:
         *path_args: str,
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> R:
-        opts = endpoint.build(path_args, params, query, **options)
+        opts = endpoint.build(path_args, params, query, options)
         return await self._http.request(opts, endpoint.parser_for(path_args))
 
     def _stream(
@@ -88,9 +89,9 @@ class AsyncResource:
         endpoint: StreamEndpoint[T],
         *path_args: str,
         params: Any = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> AsyncStream[T]:
-        return self._stream_as(AsyncStream, endpoint, *path_args, params=params, **options)
+        return self._stream_as(AsyncStream, endpoint, *path_args, params=params, options=options)
 
     def _stream_as(
         self,
@@ -98,9 +99,9 @@ class AsyncResource:
         endpoint: StreamEndpoint[Any],
         *path_args: str,
         params: Any = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> A:
-        opts = endpoint.build(path_args, params, **options)
+        opts = endpoint.build(path_args, params, None, options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
