@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from ._request import NOT_GIVEN as NOT_GIVEN
     from ._request import NotGiven as NotGiven
     from ._sse import ServerSentEvent as ServerSentEvent
+    from ._streaming import APIResponse as APIResponse
+    from ._streaming import AsyncAPIResponse as AsyncAPIResponse
     from ._streaming import AsyncStream as AsyncStream
     from ._streaming import Stream as Stream
     from ._types import *  # noqa: F403
@@ -92,7 +94,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._meta": ("ResponseMeta",),
     "._request": ("NOT_GIVEN", "NotGiven"),
     "._sse": ("ServerSentEvent",),
-    "._streaming": ("AsyncStream", "Stream"),
+    "._streaming": ("APIResponse", "AsyncAPIResponse", "AsyncStream", "Stream"),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
     "._version": ("__version__",),
     ".resources.batches": ("AsyncBatchesResource", "BatchesResource", "CreateBatchKwargs"),

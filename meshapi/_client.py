@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, Mapping, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Mapping, Optional, Type, TypeVar
 
 import httpx
 from typing_extensions import Self
@@ -42,6 +42,29 @@ class _ClientOptions(Generic[H]):
 
     _http: H
     _realtime: object
+
+    @property
+    def with_raw_response(self) -> Any:
+        """This client with every method returning the response before parsing: an
+        ``APIResponse`` with ``.headers``, ``.status_code``, ``.http_response`` and
+        ``.parse()`` (``await``-ed on the async client).
+
+        >>> raw = client.with_raw_response.models.get("openai/gpt-4o")
+        >>> raw.headers["x-request-id"], raw.parse().id
+        """
+        from ._modes import ResponseModeProxy
+
+        return ResponseModeProxy(self, "raw")
+
+    @property
+    def with_streaming_response(self) -> Any:
+        """Like :attr:`with_raw_response`, with the body left unread until asked
+        (``iter_bytes()``, ``iter_lines()``, ``read()``, ``parse()``); use it in a ``with``
+        (``async with``) block, which releases the connection.
+        """
+        from ._modes import ResponseModeProxy
+
+        return ResponseModeProxy(self, "streaming")
 
     def with_options(
         self,

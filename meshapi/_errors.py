@@ -308,11 +308,15 @@ def _summarise_text(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def _details_message(details: List[Any]) -> str:
-    parts = []
+def _details_message(details: List[Any], already: str = "") -> str:
+    """The validation items as ``field: problem`` (the ``body`` prefix of a location left out),
+    each once, and none that ``already`` (the gateway's own message) says."""
+    parts: List[str] = []
     for item in details[:5]:
         if isinstance(item, dict):
             loc = item.get("loc")
+            if isinstance(loc, (list, tuple)) and len(loc) > 1 and loc[0] == "body":
+                loc = loc[1:]
             where = ".".join(str(p) for p in loc) if isinstance(loc, (list, tuple)) else None
             msg = item.get("msg") or item.get("error") or item.get("message")
             model = item.get("model")
@@ -322,7 +326,7 @@ def _details_message(details: List[Any]) -> str:
                 parts.append(f"{model}: {msg}")
             elif msg:
                 parts.append(str(msg))
-    return "; ".join(parts)
+    return "; ".join(dict.fromkeys(p for p in parts if p not in already))
 
 
 def error_from_payload(
@@ -388,8 +392,9 @@ def error_from_payload(
         summary = _details_message(details) if details else ""
         message = summary or f"request failed with {code}"
     elif details and code == "validation_error":
-        summary = _details_message(details)
-        if summary and summary not in message:
+        # Each problem once: the gateway's message often says the first ones already.
+        summary = _details_message(details, already=message)
+        if summary:
             message = f"{message}: {summary}"
 
     rid = top.get("request_id") if isinstance(top.get("request_id"), str) else None

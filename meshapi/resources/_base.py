@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Type, TypeVar
 
 from .._endpoint import Endpoint, StreamEndpoint
+from .._errors import InvalidRequestError
 from .._http import AsyncHttpClient, SyncHttpClient
-from .._streaming import AsyncStream, Stream
+from .._modes import RESPONSE_MODE
+from .._streaming import APIResponse, AsyncAPIResponse, AsyncStream, Stream
 
 __all__ = ["AsyncResource", "SyncResource"]
 
@@ -41,7 +43,12 @@ class SyncResource:
         options: Optional[Mapping[str, Any]] = None,
     ) -> R:
         opts = endpoint.build(path_args, params, query, options)
-        return self._http.request(opts, endpoint.parser_for(path_args))
+        mode = RESPONSE_MODE.get()
+        if mode is None:
+            return self._http.request(opts, endpoint.parser_for(path_args))
+        http, parser = self._http, endpoint.parser_for(path_args)
+        response = http.send(opts, stream=mode == "streaming")
+        return APIResponse(response, lambda r: http.parse(r, parser))  # type: ignore[return-value]
 
     def _stream(
         self,
@@ -60,6 +67,7 @@ class SyncResource:
         params: Any = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> S:
+        _no_mode(endpoint)
         opts = endpoint.build(path_args, params, None, options)
         http = self._http
         return cls(
@@ -82,7 +90,12 @@ class AsyncResource:
         options: Optional[Mapping[str, Any]] = None,
     ) -> R:
         opts = endpoint.build(path_args, params, query, options)
-        return await self._http.request(opts, endpoint.parser_for(path_args))
+        mode = RESPONSE_MODE.get()
+        if mode is None:
+            return await self._http.request(opts, endpoint.parser_for(path_args))
+        http, parser = self._http, endpoint.parser_for(path_args)
+        response = await http.send(opts, stream=mode == "streaming")
+        return AsyncAPIResponse(response, lambda r: http.parse(r, parser))  # type: ignore[return-value]
 
     def _stream(
         self,
@@ -101,8 +114,17 @@ class AsyncResource:
         params: Any = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> A:
+        _no_mode(endpoint)
         opts = endpoint.build(path_args, params, None, options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+        )
+
+
+def _no_mode(endpoint: StreamEndpoint[Any]) -> None:
+    if RESPONSE_MODE.get() is not None:
+        raise InvalidRequestError(
+            f"{endpoint.name}() returns a stream, which has its response already: call it on "
+            "the client itself and read stream.response or stream._meta"
         )
