@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Sequence, Union
 
 from pydantic import Field
 from typing_extensions import Required, TypedDict
@@ -53,7 +53,7 @@ class CreateBatchParamsDict(TypedDict, total=False):
     """:class:`CreateBatchParams` as a dict."""
 
     extra_body: Optional[Dict[str, Any]]
-    requests: Required[List[BatchRequestItemParam]]
+    requests: Required[Sequence[BatchRequestItemParam]]
     completion_window: Optional[str]
     metadata: Optional[Dict[str, str]]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional, Sequence, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag
 from typing_extensions import Required, TypedDict
@@ -246,9 +246,9 @@ class ChatMessageDict(TypedDict, total=False):
     """:class:`ChatMessage` as a dict."""
 
     role: Required[Literal["system", "user", "assistant", "tool", "developer"]]
-    content: Optional[Union[str, List[ContentPart]]]
+    content: Optional[Union[str, Sequence[ContentPart]]]
     name: Optional[str]
-    tool_calls: Optional[List[ToolCallParam]]
+    tool_calls: Optional[Sequence[ToolCallParam]]
     tool_call_id: Optional[str]
     refusal: Optional[str]
     audio: Optional[Dict[str, Any]]
@@ -390,7 +390,7 @@ class ChatCompletionParamsDict(TypedDict, total=False):
 
     extra_body: Optional[Dict[str, Any]]
     model: Optional[str]
-    messages: Required[List[MessageParam]]
+    messages: Required[Sequence[MessageParam]]
     temperature: Optional[float]
     top_p: Optional[float]
     max_tokens: Optional[int]
@@ -405,7 +405,7 @@ class ChatCompletionParamsDict(TypedDict, total=False):
     top_logprobs: Optional[int]
     user: Optional[str]
     response_format: Optional[Dict[str, Any]]
-    tools: Optional[List[ToolParam]]
+    tools: Optional[Sequence[ToolParam]]
     tool_choice: Optional[Union[str, Dict[str, Any]]]
     parallel_tool_calls: Optional[bool]
     stream: Optional[bool]

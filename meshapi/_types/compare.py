@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Dict, List, Optional, Set, Union
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Union,
+)
 
 from pydantic import Field
 from typing_extensions import Required, TypedDict
@@ -64,7 +75,7 @@ class CompareParamsDict(TypedDict, total=False):
 
     extra_body: Optional[Dict[str, Any]]
     models: Required[List[str]]
-    messages: Required[List[MessageParam]]
+    messages: Required[Sequence[MessageParam]]
     model_overrides: Optional[List[CompareModelOverrideParam]]
     comparison_model: Optional[str]
     comparison_instructions: Optional[str]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Optional, Sequence, Union
 
 from pydantic import Discriminator, Field, Tag
 from typing_extensions import Required, TypedDict
@@ -50,7 +50,7 @@ class ResponsesParamsDict(TypedDict, total=False):
 
     extra_body: Optional[Dict[str, Any]]
     model: Optional[str]
-    input: Required[Union[str, List[ResponseInputItem]]]
+    input: Required[Union[str, Sequence[ResponseInputItem]]]
     instructions: Optional[str]
     reasoning: Optional[Dict[str, Any]]
     max_output_tokens: Optional[int]

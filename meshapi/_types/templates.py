@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from typing_extensions import Required, TypedDict
 
@@ -31,7 +31,7 @@ class CreateTemplateParamsDict(TypedDict, total=False):
     name: Required[str]
     description: Optional[str]
     system: Optional[str]
-    messages: Optional[List[MessageParam]]
+    messages: Optional[Sequence[MessageParam]]
     model: Optional[str]
     params: Optional[Dict[str, Any]]
     variables: Optional[List[str]]
@@ -59,7 +59,7 @@ class UpdateTemplateParamsDict(TypedDict, total=False):
     name: Optional[str]
     description: Optional[str]
     system: Optional[str]
-    messages: Optional[List[MessageParam]]
+    messages: Optional[Sequence[MessageParam]]
     model: Optional[str]
     params: Optional[Dict[str, Any]]
     variables: Optional[List[str]]
