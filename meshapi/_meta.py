@@ -73,7 +73,7 @@ class ResponseMeta:
         method, url: the request (the URL without its query string).
     """
 
-    __slots__ = ("elapsed", "headers", "method", "request_id", "retries", "status_code", "url")
+    __slots__ = ("_url", "elapsed", "headers", "method", "request_id", "retries", "status_code")
 
     def __init__(
         self,
@@ -84,7 +84,7 @@ class ResponseMeta:
         retries: int,
         elapsed: float,
         method: str,
-        url: str,
+        url: httpx.URL,
     ) -> None:
         self.request_id = request_id
         self.status_code = status_code
@@ -92,7 +92,12 @@ class ResponseMeta:
         self.retries = retries
         self.elapsed = elapsed
         self.method = method
-        self.url = url
+        self._url = url
+
+    @property
+    def url(self) -> str:
+        """The request's URL without its query string (which may hold a signature)."""
+        return str(self._url.copy_with(query=None))
 
     @property
     def routing(self) -> Dict[str, str]:
@@ -136,7 +141,7 @@ def response_meta(response: httpx.Response) -> ResponseMeta:
         retries=int(ext.get(RETRIES, 0)),
         elapsed=time.monotonic() - started if isinstance(started, float) else 0.0,
         method=request.method,
-        url=redact_url(str(request.url.copy_with(query=None))),
+        url=request.url,
     )
     response.extensions[_META] = meta
     return meta
