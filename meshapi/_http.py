@@ -273,7 +273,15 @@ class BaseHttpClient:
                 "(or keep using it inside its `with` block)",
                 error_code="client_closed",
             )
-        request = self._build_request(client, opts, stream=stream)
+        try:
+            request = self._build_request(client, opts, stream=stream)
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            # A header, query value or body that cannot go on the wire (a non-str header, a NaN
+            # in the body...): the caller's to fix, said before anything is sent.
+            raise InvalidRequestError(
+                f"{opts.method} {opts.path}: cannot build the request: {exc} (check the "
+                "extra_headers, extra_query and body values)"
+            ) from None
         ext = request.extensions
         ext[STARTED] = time.monotonic()
         if opts.max_retries is not None:

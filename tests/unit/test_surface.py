@@ -239,3 +239,20 @@ def test_the_per_call_options_are_documented_in_one_place() -> None:
         "extra_body",
         "idempotency_key",
     } == OPTION_NAMES
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"extra_headers": {"X-Bad": 3}},
+        {"extra_body": {"temperature": float("nan")}},
+    ],
+    ids=["non-str-header", "nan-in-body"],
+)
+def test_a_value_that_cannot_go_on_the_wire_is_an_invalid_request(options: Any) -> None:
+    client = MeshAPI(base_url="http://h.test", api_key="rsk_x", max_retries=0)
+    with pytest.raises(InvalidRequestError, match="cannot build the request"):
+        client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "hi"}], **options
+        )
+    client.close()
