@@ -117,9 +117,9 @@ def new_idempotency_key() -> str:
 def encode_path_segment(value: str) -> str:
     """Percent-encode one path segment, ``/`` included; ``.`` and ``..`` are encoded as well."""
     if not isinstance(value, str):
-        raise TypeError(f"an id must be a str, got {type(value).__name__}")
+        raise InvalidRequestError(f"an id must be a str, got {type(value).__name__}")
     if not value:
-        raise ValueError("an id must not be empty")
+        raise InvalidRequestError("an id must not be empty")
     encoded = quote(value, safe="")
     if encoded in (".", ".."):
         encoded = encoded.replace(".", "%2E")
@@ -129,9 +129,9 @@ def encode_path_segment(value: str) -> str:
 def encode_model_id(value: str) -> str:
     """Encode a model id for a path: each ``/``-separated part is encoded, the ``/`` kept."""
     if not isinstance(value, str):
-        raise TypeError(f"a model id must be a str, got {type(value).__name__}")
+        raise InvalidRequestError(f"a model id must be a str, got {type(value).__name__}")
     if not value or any(not part for part in value.split("/")):
-        raise ValueError(f"invalid model id {value!r}: expected 'provider/name'")
+        raise InvalidRequestError(f"invalid model id {value!r}: expected 'provider/name'")
     return "/".join(encode_path_segment(part) for part in value.split("/"))
 
 
