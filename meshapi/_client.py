@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Mapping, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Generic, Mapping, Optional, Type, TypeVar, cast
 
 import httpx
 from typing_extensions import Self
@@ -20,6 +20,12 @@ from ._http import (
 from ._request import NOT_GIVEN, TimeoutTypes
 
 if TYPE_CHECKING:
+    from ._response_types import (
+        AsyncMeshAPIWithRawResponse,
+        AsyncMeshAPIWithStreamingResponse,
+        MeshAPIWithRawResponse,
+        MeshAPIWithStreamingResponse,
+    )
     from .resources.batches import AsyncBatchesResource, BatchesResource
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.compare import AsyncCompareResource, CompareResource
@@ -42,29 +48,6 @@ class _ClientOptions(Generic[H]):
 
     _http: H
     _realtime: object
-
-    @property
-    def with_raw_response(self) -> Any:
-        """This client with every method returning the response before parsing: an
-        ``APIResponse`` with ``.headers``, ``.status_code``, ``.http_response`` and
-        ``.parse()`` (``await``-ed on the async client).
-
-        >>> raw = client.with_raw_response.models.get("openai/gpt-4o")
-        >>> raw.headers["x-request-id"], raw.parse().id
-        """
-        from ._modes import ResponseModeProxy
-
-        return ResponseModeProxy(self, "raw")
-
-    @property
-    def with_streaming_response(self) -> Any:
-        """Like :attr:`with_raw_response`, with the body left unread until asked
-        (``iter_bytes()``, ``iter_lines()``, ``read()``, ``parse()``); use it in a ``with``
-        (``async with``) block, which releases the connection.
-        """
-        from ._modes import ResponseModeProxy
-
-        return ResponseModeProxy(self, "streaming")
 
     def with_options(
         self,
@@ -216,6 +199,29 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
         return self._realtime
 
     @property
+    def with_raw_response(self) -> MeshAPIWithRawResponse:
+        """This client with every method returning the response before parsing: an
+        ``APIResponse`` (``AsyncAPIResponse``: ``await`` the call, then ``await .parse()``)
+        with ``.headers``, ``.status_code``, ``.http_response`` and ``.parse()``.
+
+        >>> raw = client.with_raw_response.models.get("openai/gpt-4o")
+        >>> raw.headers["x-request-id"], raw.parse().id
+        """
+        from ._modes import ResponseModeProxy
+
+        return cast("MeshAPIWithRawResponse", ResponseModeProxy(self, "raw"))
+
+    @property
+    def with_streaming_response(self) -> MeshAPIWithStreamingResponse:
+        """Like :attr:`with_raw_response`, with the body left unread until asked
+        (``iter_bytes()``, ``iter_lines()``, ``read()``, ``parse()``); use it in a ``with``
+        (``async with``) block, which releases the connection.
+        """
+        from ._modes import ResponseModeProxy
+
+        return cast("MeshAPIWithStreamingResponse", ResponseModeProxy(self, "streaming"))
+
+    @property
     def base_url(self) -> str:
         """The gateway's base URL, without ``/v1`` (e.g. ``https://api.meshapi.ai``)."""
         return self._http.base_url
@@ -349,6 +355,29 @@ class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
 
             self._realtime = AsyncRealtimeResource(self._http)
         return self._realtime
+
+    @property
+    def with_raw_response(self) -> AsyncMeshAPIWithRawResponse:
+        """This client with every method returning the response before parsing: an
+        ``APIResponse`` (``AsyncAPIResponse``: ``await`` the call, then ``await .parse()``)
+        with ``.headers``, ``.status_code``, ``.http_response`` and ``.parse()``.
+
+        >>> raw = client.with_raw_response.models.get("openai/gpt-4o")
+        >>> raw.headers["x-request-id"], raw.parse().id
+        """
+        from ._modes import ResponseModeProxy
+
+        return cast("AsyncMeshAPIWithRawResponse", ResponseModeProxy(self, "raw"))
+
+    @property
+    def with_streaming_response(self) -> AsyncMeshAPIWithStreamingResponse:
+        """Like :attr:`with_raw_response`, with the body left unread until asked
+        (``iter_bytes()``, ``iter_lines()``, ``read()``, ``parse()``); use it in a ``with``
+        (``async with``) block, which releases the connection.
+        """
+        from ._modes import ResponseModeProxy
+
+        return cast("AsyncMeshAPIWithStreamingResponse", ResponseModeProxy(self, "streaming"))
 
     @property
     def base_url(self) -> str:

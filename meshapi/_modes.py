@@ -13,9 +13,36 @@ from __future__ import annotations
 import inspect
 from contextvars import ContextVar
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Optional, Type
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    Generator,
+    Generic,
+    Optional,
+    Type,
+    TypeVar,
+    cast,
+)
 
-__all__ = ["RESPONSE_MODE", "ResponseModeProxy"]
+from typing_extensions import ParamSpec
+
+if TYPE_CHECKING:
+    from ._streaming import APIResponse, AsyncAPIResponse
+
+__all__ = [
+    "RESPONSE_MODE",
+    "AsyncResponseContext",
+    "ResponseModeProxy",
+    "to_async_raw",
+    "to_async_streaming",
+    "to_raw",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
 
 RESPONSE_MODE: ContextVar[Optional[str]] = ContextVar("meshapi_response_mode", default=None)
 
@@ -75,14 +102,14 @@ def _async_method(method: Callable[..., Awaitable[Any]], mode: str) -> Callable[
 
     def call(*args: Any, **kwargs: Any) -> Any:
         # Awaited (raw) or entered with `async with` (streaming): both run the call.
-        return _AsyncCall(run(args, kwargs))
+        return AsyncResponseContext(run(args, kwargs))
 
     call.__doc__ = method.__doc__
     call.__name__ = getattr(method, "__name__", "call")
     return call
 
 
-class _AsyncCall:
+class AsyncResponseContext(Generic[T]):
     """``await`` it for the response, or ``async with`` it to have the response closed."""
 
     __slots__ = ("_coro", "_response")
@@ -91,12 +118,12 @@ class _AsyncCall:
         self._coro = coro
         self._response: Any = None
 
-    def __await__(self) -> Any:
-        return self._coro.__await__()
+    def __await__(self) -> Generator[Any, None, T]:
+        return cast("Generator[Any, None, T]", self._coro.__await__())
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> T:
         self._response = await self._coro
-        return self._response
+        return cast(T, self._response)
 
     async def __aexit__(
         self,
@@ -106,3 +133,30 @@ class _AsyncCall:
     ) -> None:
         if self._response is not None:
             await self._response.close()
+
+
+# -- the types of the wrapped methods (meshapi/_response_types.py uses them) -------------------
+
+
+def to_raw(method: Callable[P, R]) -> Callable[P, APIResponse[R]]:
+    """``method`` returning its :class:`~meshapi.APIResponse` (raw mode)."""
+    return cast("Callable[P, APIResponse[R]]", _sync_method(method, "raw"))
+
+
+def to_async_raw(
+    method: Callable[P, Awaitable[R]],
+) -> Callable[P, AsyncResponseContext[AsyncAPIResponse[R]]]:
+    """The async ``method`` returning its :class:`~meshapi.AsyncAPIResponse` when awaited."""
+    return cast(
+        "Callable[P, AsyncResponseContext[AsyncAPIResponse[R]]]", _async_method(method, "raw")
+    )
+
+
+def to_async_streaming(
+    method: Callable[P, Awaitable[R]],
+) -> Callable[P, AsyncResponseContext[AsyncAPIResponse[R]]]:
+    """The async ``method`` for ``async with``: its response, body unread."""
+    return cast(
+        "Callable[P, AsyncResponseContext[AsyncAPIResponse[R]]]",
+        _async_method(method, "streaming"),
+    )

@@ -111,7 +111,13 @@ def sync_calls(client: MeshAPI) -> None:
 
     quick: MeshAPI = client.with_options(timeout=5, max_retries=0)
     raw = quick.with_raw_response.models.get(MODEL)
-    print(raw.headers, raw.parse())
+    model_info: ModelInfo = raw.parse()
+    print(raw.headers, raw.status_code, raw.http_response, model_info)
+    with client.with_streaming_response.batches.list(limit=1) as listing:
+        for chunk_bytes in listing.iter_bytes():
+            print(len(chunk_bytes))
+        batches_page: BatchList = listing.parse()
+        print(batches_page)
     with client.realtime.connect(model="openai/gpt-realtime-mini") as session:
         session.send({"type": "response.create"})
         for msg in session:
@@ -152,6 +158,14 @@ async def async_calls(client: AsyncMeshAPI) -> None:
         async for msg in session:
             print(msg.type)
             break
+    raw = await client.with_raw_response.models.get(MODEL)
+    parsed: ModelInfo = await raw.parse()
+    print(raw.status_code, raw.headers, raw.http_response, raw.request_id, parsed.id)
+    async with client.with_streaming_response.chat.completions.create(
+        model=MODEL, messages=MESSAGES
+    ) as streamed:
+        async for line in streamed.iter_lines():
+            print(line)
     quick: AsyncMeshAPI = client.with_options(timeout=httpx.Timeout(5.0))
     await quick.close()
     await client.close()
