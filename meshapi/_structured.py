@@ -17,11 +17,27 @@ The two twins of ``chat.completions.parse`` / ``responses.parse`` build a :class
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
 from pydantic import BaseModel, ValidationError
 
 from ._errors import MeshAPIError
+
+if TYPE_CHECKING:
+    from ._types import ChatCompletionResponse, ResponsesResponse
+    from ._types.parsed import ParsedChatCompletion, ParsedResponse
 
 __all__ = [
     "ParsePlan",
@@ -220,10 +236,21 @@ class ParsePlan:
         self,
         params: Any,
         response_format: Optional[Type[BaseModel]],
-        tools: Optional[Sequence[ToolInput]],
+        tools: Optional[Sequence[ToolInput]] = None,
         *,
         responses: bool = False,
+        kwargs: Optional[Mapping[str, Any]] = None,
     ) -> None:
+        # A keyword call (``parse(model=..., messages=..., tools=[...])``): the body's fields
+        # are the keywords that are not per-call options. ``options`` is what is left to pass on.
+        from ._endpoint import OPTION_NAMES
+
+        options = dict(kwargs or {})
+        if params is None:
+            params = {k: options.pop(k) for k in list(options) if k not in OPTION_NAMES}
+        elif "tools" in options:
+            tools = [*(tools or []), *options.pop("tools")]
+        self.options = options
         if response_format is None and isinstance(_get(params, "response_format"), type):
             response_format = _get(params, "response_format")  # a class in a params dict
         self.output_model = (
@@ -256,7 +283,7 @@ class ParsePlan:
             return dict(tool)
         return tool
 
-    def parse_chat(self, completion: Any) -> Any:
+    def parse_chat(self, completion: ChatCompletionResponse) -> ParsedChatCompletion[Any]:
         """The :class:`ParsedChatCompletion` of a chat completion."""
         from ._types.parsed import ParsedChatCompletion
 
@@ -278,9 +305,9 @@ class ParsePlan:
                         f"the arguments of tool call {call.get('id')} ({model.__name__})",
                         finish,
                     )
-        return ParsedChatCompletion.model_validate(data)
+        return _keep_meta(completion, ParsedChatCompletion.model_validate(data))
 
-    def parse_response(self, response: Any) -> Any:
+    def parse_response(self, response: ResponsesResponse) -> ParsedResponse[Any]:
         """The :class:`ParsedResponse` of a Responses API answer."""
         from ._types.parsed import ParsedResponse
 
@@ -305,7 +332,7 @@ class ParsePlan:
                 item["parsed_arguments"] = _validate(
                     model, raw.arguments, f"the arguments of {raw.call_id}", None
                 )
-        return ParsedResponse.model_validate(data)
+        return _keep_meta(response, ParsedResponse.model_validate(data))
 
 
 def _get(params: Any, name: str) -> Any:
@@ -323,5 +350,22 @@ def _with(params: Any, update: Dict[str, Any]) -> Any:
     if isinstance(params, Mapping):
         return {**params, **update}
     if isinstance(params, BaseModel):
-        return params.model_copy(update=update)
+        # Validated again (not model_copy), so the new fields are typed as the model types them.
+        given = {name: getattr(params, name) for name in params.model_fields_set}
+        return type(params).model_validate({**given, **update})
     raise TypeError(f"params must be a params model or a dict, got {type(params).__name__}")
+
+
+P = TypeVar("P")
+
+
+def _keep_meta(source: Any, parsed: P) -> P:
+    """The parsed answer keeps the ``_meta`` (request id, headers...) of the one it came from."""
+    meta = (getattr(source, "__pydantic_private__", None) or {}).get("_meshapi_meta")
+    if meta is not None:
+        private = getattr(parsed, "__pydantic_private__", None)
+        if private is None:
+            object.__setattr__(parsed, "__pydantic_private__", {})
+            private = parsed.__pydantic_private__  # type: ignore[attr-defined]
+        private["_meshapi_meta"] = meta
+    return parsed

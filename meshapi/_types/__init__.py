@@ -7,8 +7,10 @@ Two bases carry the house conventions:
 - :class:`RequestModel` forbids unknown fields, so a typo (``max_token=``) is a validation error
   naming the field instead of a silent no-op. Every params model has ``extra_body``, the escape
   hatch for fields the SDK does not know yet, and :meth:`RequestModel.to_wire` builds the JSON
-  body: ``None`` fields are left out, ``extra_body`` is merged last and wins. Plain dicts given
-  where a model is also accepted (messages, tools, content parts) are sent exactly as given.
+  body: ``None`` fields are left out, ``extra_body`` is merged last and wins. Each request model
+  has a TypedDict twin, ``<Model>Dict``: a dict given where a model goes (messages, tools,
+  content parts) is validated by the model, just as strictly (a misspelt nested key is an error
+  naming it), and type checkers check it against the twin.
 - :class:`ResponseModel` keeps unknown fields (readable as attributes and in ``model_extra``),
   because the gateway adds response fields over time and an old client must keep working. Only
   what is always present is required, so a body missing it fails validation and the core
@@ -83,7 +85,9 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "BatchObject",
         "BatchRequestCounts",
         "BatchRequestItem",
+        "BatchRequestItemDict",
         "CreateBatchParams",
+        "CreateBatchParamsDict",
     ),
     ".chat": (
         "ChatCompletionAudio",
@@ -92,26 +96,42 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ChatCompletionChunkChoice",
         "ChatCompletionMessage",
         "ChatCompletionParams",
+        "ChatCompletionParamsDict",
         "ChatCompletionResponse",
         "ChatMessage",
+        "ChatMessageDict",
         "ChoiceDelta",
         "ChoiceDeltaToolCall",
         "ChoiceDeltaToolCallFunction",
         "ContentPart",
+        "ContentPartFile",
+        "ContentPartFileDict",
         "ContentPartImage",
+        "ContentPartImageDict",
         "ContentPartInputAudio",
+        "ContentPartInputAudioDict",
         "ContentPartText",
+        "ContentPartTextDict",
         "ImageURL",
+        "ImageURLDict",
         "InputAudio",
+        "InputAudioDict",
         "MessageParam",
         "Tool",
         "ToolCall",
+        "ToolCallDict",
         "ToolCallFunction",
+        "ToolCallFunctionDict",
+        "ToolDict",
         "ToolFunction",
+        "ToolFunctionDict",
+        "ToolParam",
     ),
     ".compare": (
         "CompareModelOverride",
+        "CompareModelOverrideDict",
         "CompareParams",
+        "CompareParamsDict",
         "CompareResponse",
         "CompareResult",
         "CompareStreamEvent",
@@ -119,11 +139,13 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ".embeddings": (
         "EmbeddingsData",
         "EmbeddingsParams",
+        "EmbeddingsParamsDict",
         "EmbeddingsResponse",
     ),
     ".images": (
         "ImageData",
         "ImageGenerationParams",
+        "ImageGenerationParamsDict",
         "ImageGenerationResponse",
         "ImageStreamEvent",
         "ImageUsage",
@@ -142,30 +164,37 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".rag": (
         "BulkEmbedRequest",
+        "BulkEmbedRequestDict",
         "BulkEmbedResponse",
         "BulkEmbedResult",
         "InitUploadRequest",
+        "InitUploadRequestDict",
         "InitUploadResponse",
         "RagFileListResponse",
         "RagFileStatus",
         "SearchRequest",
+        "SearchRequestDict",
         "SearchResponse",
         "SearchResult",
         "UploadFileParams",
+        "UploadFileParamsDict",
     ),
     ".responses": (
         "ResponseOutputContent",
         "ResponseOutputItem",
         "ResponsesParams",
+        "ResponsesParamsDict",
         "ResponsesResponse",
         "ResponsesStreamEvent",
         "ResponsesUsage",
     ),
     ".templates": (
         "CreateTemplateParams",
+        "CreateTemplateParamsDict",
         "DeleteTemplateResponse",
         "TemplateSummary",
         "UpdateTemplateParams",
+        "UpdateTemplateParamsDict",
     ),
 }
 

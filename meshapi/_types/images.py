@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Literal, Optional
 
+from typing_extensions import Required, TypedDict
+
 from ._base import RequestModel, ResponseModel
 
 __all__ = [
     "ImageData",
     "ImageGenerationParams",
+    "ImageGenerationParamsDict",
     "ImageGenerationResponse",
     "ImageStreamEvent",
     "ImageUsage",
@@ -18,6 +21,25 @@ __all__ = [
 # ==============================================================================================
 # Images: POST /v1/images/generations
 # ==============================================================================================
+
+
+class ImageGenerationParamsDict(TypedDict, total=False):
+    """:class:`ImageGenerationParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    prompt: Required[str]
+    model: Optional[str]
+    n: Optional[int]
+    size: Optional[str]
+    quality: Optional[str]
+    response_format: Optional[Literal["url", "b64_json"]]
+    output_format: Optional[Literal["png", "jpeg", "webp"]]
+    output_compression: Optional[int]
+    background: Optional[str]
+    moderation: Optional[str]
+    partial_images: Optional[int]
+    stream: Optional[bool]
+    user: Optional[str]
 
 
 class ImageGenerationParams(RequestModel):

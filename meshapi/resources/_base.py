@@ -2,35 +2,26 @@
 declared endpoint (:mod:`meshapi._endpoint`) and opens a stream.
 
 A resource method is one line: ``return self._call(ENDPOINT, *path_args, params=..., query=...,
-**options)`` (``await``-ed in the async twin), or ``return self._stream(ENDPOINT, params=...,
-**options)`` for a stream. Everything the call decides is in the declaration; these bases only
-send.
+options=kwargs)`` (``await``-ed in the async twin), or ``return self._stream(ENDPOINT,
+params=..., options=kwargs)`` for a stream; ``kwargs`` (the method's ``**kwargs``, passed as one
+mapping so that a body field may be called ``params`` or ``query``) are the per-call options and,
+when no params object was given, the body's fields (:meth:`meshapi._endpoint._Route.build` tells
+them apart). Everything
+the call decides is in the declaration; these bases only send.
 """
 
 from __future__ import annotations
 
 import time
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Awaitable,
-    Callable,
-    Dict,
-    Mapping,
-    Optional,
-    Tuple,
-    Type,
-    TypeVar,
-)
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar
 
-from .._endpoint import CallOptions, Endpoint, StreamEndpoint
+from .._endpoint import Endpoint, StreamEndpoint
+from .._errors import InvalidRequestError
 from .._http import AsyncHttpClient, SyncHttpClient
+from .._modes import RESPONSE_MODE
 from .._pagination import bind_page
-from .._streaming import AsyncStream, Stream
+from .._streaming import APIResponse, AsyncAPIResponse, AsyncStream, Stream
 from .._waiting import Waiter
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
 
 __all__ = ["AsyncResource", "SyncResource"]
 
@@ -47,17 +38,14 @@ def _bind(
     path_args: Tuple[str, ...],
     params: Any,
     query: Optional[Mapping[str, Any]],
-    fields: Optional[Mapping[str, Any]],
-    options: Mapping[str, Any],
+    options: Optional[Mapping[str, Any]],
     is_async: bool,
 ) -> None:
     """Bind a list page to its call, so that it can fetch the next ones (``_pagination``)."""
     assert endpoint.pagination is not None
 
     def fetch(query: Dict[str, Any]) -> Any:
-        return resource._call(
-            endpoint, *path_args, params=params, query=query, fields=fields, **options
-        )
+        return resource._call(endpoint, *path_args, params=params, query=query, options=options)
 
     bind_page(page, endpoint.pagination, query, fetch, is_async=is_async)
 
@@ -74,14 +62,18 @@ class SyncResource:
         *path_args: str,
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> R:
-        opts = endpoint.build(path_args, params, query, fields=fields, **options)
-        result = self._http.request(opts, endpoint.parser_for(path_args))
-        if endpoint.pagination is not None:
-            _bind(self, endpoint, result, path_args, params, query, fields, options, False)
-        return result
+        opts = endpoint.build(path_args, params, query, options)
+        mode = RESPONSE_MODE.get()
+        if mode is None:
+            result = self._http.request(opts, endpoint.parser_for(path_args))
+            if endpoint.pagination is not None:
+                _bind(self, endpoint, result, path_args, params, query, options, False)
+            return result
+        http, parser = self._http, endpoint.parser_for(path_args)
+        response = http.send(opts, stream=mode == "streaming")
+        return APIResponse(response, lambda r: http.parse(r, parser))  # type: ignore[return-value]
 
     def _wait(self, fetch: Callable[[], R], waiter: Waiter[R]) -> R:
         """Fetch until ``waiter`` says the wait is over, sleeping what it says in between."""
@@ -97,12 +89,9 @@ class SyncResource:
         endpoint: StreamEndpoint[T],
         *path_args: str,
         params: Any = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> Stream[T]:
-        return self._stream_as(
-            Stream, endpoint, *path_args, params=params, fields=fields, **options
-        )
+        return self._stream_as(Stream, endpoint, *path_args, params=params, options=options)
 
     def _stream_as(
         self,
@@ -110,10 +99,10 @@ class SyncResource:
         endpoint: StreamEndpoint[Any],
         *path_args: str,
         params: Any = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> S:
-        opts = endpoint.build(path_args, params, fields=fields, **options)
+        _no_mode(endpoint)
+        opts = endpoint.build(path_args, params, None, options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True),
@@ -135,14 +124,18 @@ class AsyncResource:
         *path_args: str,
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> R:
-        opts = endpoint.build(path_args, params, query, fields=fields, **options)
-        result = await self._http.request(opts, endpoint.parser_for(path_args))
-        if endpoint.pagination is not None:
-            _bind(self, endpoint, result, path_args, params, query, fields, options, True)
-        return result
+        opts = endpoint.build(path_args, params, query, options)
+        mode = RESPONSE_MODE.get()
+        if mode is None:
+            result = await self._http.request(opts, endpoint.parser_for(path_args))
+            if endpoint.pagination is not None:
+                _bind(self, endpoint, result, path_args, params, query, options, True)
+            return result
+        http, parser = self._http, endpoint.parser_for(path_args)
+        response = await http.send(opts, stream=mode == "streaming")
+        return AsyncAPIResponse(response, lambda r: http.parse(r, parser))  # type: ignore[return-value]
 
     async def _wait(self, fetch: Callable[[], Awaitable[R]], waiter: Waiter[R]) -> R:
         """Fetch until ``waiter`` says the wait is over, sleeping what it says in between."""
@@ -158,12 +151,9 @@ class AsyncResource:
         endpoint: StreamEndpoint[T],
         *path_args: str,
         params: Any = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> AsyncStream[T]:
-        return self._stream_as(
-            AsyncStream, endpoint, *path_args, params=params, fields=fields, **options
-        )
+        return self._stream_as(AsyncStream, endpoint, *path_args, params=params, options=options)
 
     def _stream_as(
         self,
@@ -171,14 +161,22 @@ class AsyncResource:
         endpoint: StreamEndpoint[Any],
         *path_args: str,
         params: Any = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> A:
-        opts = endpoint.build(path_args, params, fields=fields, **options)
+        _no_mode(endpoint)
+        opts = endpoint.build(path_args, params, None, options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True),
             endpoint.decode,
             f"{opts.method} {opts.path}",
             max_event_bytes=http.limits.max_event_bytes,
+        )
+
+
+def _no_mode(endpoint: StreamEndpoint[Any]) -> None:
+    if RESPONSE_MODE.get() is not None:
+        raise InvalidRequestError(
+            f"{endpoint.name}() returns a stream, which has its response already: call it on "
+            "the client itself and read stream.response or stream._meta"
         )

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, BinaryIO, Callable, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, BinaryIO, Callable, Dict, Mapping, Optional, Tuple, Union, overload
 
-from .._endpoint import Endpoint, OffsetPagination
+from typing_extensions import Unpack
+
+from .._endpoint import BodyCallOptions, CallOptions, Endpoint, OffsetPagination
+from .._errors import InvalidRequestError
 from .._http import FileContent
-from .._request import ExtraHeaders, RequestOptions, TimeoutTypes
+from .._request import NOT_GIVEN, RequestOptions, TimeoutTypes
 from .._types import (
     BulkEmbedRequest,
+    BulkEmbedRequestDict,
     BulkEmbedResponse,
     InitUploadRequest,
+    InitUploadRequestDict,
     InitUploadResponse,
     RagFileListResponse,
     RagFileStatus,
     SearchRequest,
+    SearchRequestDict,
     SearchResponse,
     UploadFileParams,
 )
@@ -24,7 +30,13 @@ from .._uploads import is_file_source, name_and_type
 from .._waiting import Waiter, rag_file_verdict, waiter_for
 from ._base import AsyncResource, SyncResource
 
-__all__ = ["AsyncRagResource", "RagResource"]
+__all__ = [
+    "AsyncRagResource",
+    "BulkEmbedKwargs",
+    "InitUploadKwargs",
+    "RagResource",
+    "SearchKwargs",
+]
 
 INIT_UPLOAD = Endpoint(
     "POST", "/v1/files", InitUploadResponse, name="init_upload", params=InitUploadRequest
@@ -38,9 +50,23 @@ EMBED = Endpoint(
 )
 SEARCH = Endpoint("POST", "/v1/files/search", SearchResponse, name="search", params=SearchRequest)
 
-InitInput = Union[InitUploadRequest, Mapping[str, Any]]
+InitInput = Union[InitUploadRequest, InitUploadRequestDict]
+EmbedInput = Union[BulkEmbedRequest, BulkEmbedRequestDict]
+SearchInput = Union[SearchRequest, SearchRequestDict]
 # A file to upload: a path, or a binary file object.
 FileInput = Union[str, "os.PathLike[str]", BinaryIO]
+
+
+class InitUploadKwargs(InitUploadRequestDict, CallOptions, total=False):
+    """The keyword arguments of ``init_upload()``: the body's fields and the per-call options."""
+
+
+class BulkEmbedKwargs(BulkEmbedRequestDict, CallOptions, total=False):
+    """The keyword arguments of ``embed()``: the body's fields and the per-call options."""
+
+
+class SearchKwargs(SearchRequestDict, CallOptions, total=False):
+    """The keyword arguments of ``search()``: the body's fields and the per-call options."""
 
 
 class _UploadPlan:
@@ -51,24 +77,16 @@ class _UploadPlan:
         self,
         announce: InitUploadRequest,
         body: Union[bytes, FileContent],
-        extra_headers: ExtraHeaders,
-        timeout: TimeoutTypes,
+        options: Mapping[str, Any],
     ) -> None:
         self.body = body
         self.mime_type = announce.mime_type
-        self.timeout = timeout
-        self.announce: RequestOptions = INIT_UPLOAD.build(
-            (), announce, extra_headers=extra_headers, timeout=timeout
-        )
+        self.timeout: TimeoutTypes = options.get("timeout", NOT_GIVEN)
+        self.announce: RequestOptions = INIT_UPLOAD.build((), announce, None, options)
 
     @classmethod
     def of(
-        cls,
-        params: Any,
-        file: Any,
-        extra_headers: ExtraHeaders,
-        timeout: TimeoutTypes,
-        **fields: Any,
+        cls, params: Any, file: Any, fields: Mapping[str, Any], options: Mapping[str, Any]
     ) -> _UploadPlan:
         """From ``upload_file``'s arguments: an :class:`UploadFileParams`, or ``file`` (a path or
         a binary file object, also accepted as the first argument), or ``fields`` with
@@ -78,28 +96,28 @@ class _UploadPlan:
         given = {k: v for k, v in fields.items() if v is not None}
         if params is not None:
             if given or file is not None:
-                raise TypeError(
+                raise InvalidRequestError(
                     "upload_file() takes either an UploadFileParams or keyword arguments, not both"
                 )
-            return cls(params.to_init_request(), params.content, extra_headers, timeout)
+            return cls(params.to_init_request(), params.content, options)
         if file is not None:
             if given.pop("content", None) is not None:
-                raise TypeError("upload_file() takes a file or content=, not both")
+                raise InvalidRequestError("upload_file() takes a file or content=, not both")
             name, mime = name_and_type(
                 file, given.pop("file_name", None), given.pop("mime_type", None)
             )
             announce = InitUploadRequest(file_name=name, mime_type=mime, **given)
-            return cls(announce, FileContent(file), extra_headers, timeout)
+            return cls(announce, FileContent(file), options)
         content = fields.get("content")
         if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
-            raise TypeError(
+            raise InvalidRequestError(
                 f"content must be bytes, got {type(content).__name__} (pass a path or a binary "
                 "file object as file=)"
             )
         upload = UploadFileParams.model_validate(
             {**fields, "content": bytes(content) if content is not None else None}
         )
-        return cls(upload.to_init_request(), upload.content, extra_headers, timeout)
+        return cls(upload.to_init_request(), upload.content, options)
 
     def put(
         self, announced: InitUploadResponse
@@ -124,11 +142,17 @@ def _ready_waiter(
 class RagResource(SyncResource):
     """Retrieval-augmented generation: files in, chunks embedded, vector search out."""
 
+    @overload
     def init_upload(
-        self, params: InitInput, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
+        self, params: InitInput, /, **options: Unpack[BodyCallOptions]
+    ) -> InitUploadResponse: ...
+    @overload
+    def init_upload(self, /, **kwargs: Unpack[InitUploadKwargs]) -> InitUploadResponse: ...
+    def init_upload(
+        self, params: Optional[InitInput] = None, /, **kwargs: Any
     ) -> InitUploadResponse:
         """Announce a file; returns ``file_id`` and a ``signed_url`` to PUT its bytes to."""
-        return self._call(INIT_UPLOAD, params=params, extra_headers=extra_headers, timeout=timeout)
+        return self._call(INIT_UPLOAD, params=params, options=kwargs)
 
     def upload_file(
         self,
@@ -140,8 +164,7 @@ class RagResource(SyncResource):
         content: Optional[bytes] = None,
         embed: Optional[bool] = None,
         metadata: Optional[Dict[str, Any]] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[BodyCallOptions],
     ) -> InitUploadResponse:
         """Announce the file and PUT its bytes to the signed URL in one call.
 
@@ -152,26 +175,17 @@ class RagResource(SyncResource):
         content type and no Authorization header (the URL is signed), goes through this
         client's connection settings, and follows no redirect.
         """
+        fields = {"file_name": file_name, "mime_type": mime_type, "content": content}
         plan = _UploadPlan.of(
-            params,
-            file,
-            extra_headers,
-            timeout,
-            file_name=file_name,
-            mime_type=mime_type,
-            content=content,
-            embed=embed,
-            metadata=metadata,
+            params, file, {**fields, "embed": embed, "metadata": metadata}, options
         )
         announced = self._http.request(plan.announce, INIT_UPLOAD.parser)
         self._http.upload(*plan.put(announced))
         return announced
 
-    def get(
-        self, file_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> RagFileStatus:
+    def get(self, file_id: str, **options: Unpack[CallOptions]) -> RagFileStatus:
         """A file's upload and embedding status."""
-        return self._call(GET, file_id, extra_headers=extra_headers, timeout=timeout)
+        return self._call(GET, file_id, options=options)
 
     def wait_until_ready(
         self,
@@ -182,8 +196,7 @@ class RagResource(SyncResource):
         poll_interval: float = 0.5,
         max_interval: float = 5.0,
         on_progress: Optional[Callable[[RagFileStatus], Any]] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[CallOptions],
     ) -> RagFileStatus:
         """Poll the file until it is uploaded and (``embedded=True``) embedded; returns its
         final status.
@@ -192,10 +205,10 @@ class RagResource(SyncResource):
         is called with every status fetched. Raises :class:`JobFailedError` when embedding
         failed (``err.state``, ``err.reason``: the file's ``last_error_code``) and
         :class:`WaitTimeoutError` when ``max_wait`` seconds pass first (``None``: no limit);
-        ``timeout`` bounds each request.
+        the per-call options (``timeout``...) apply to each poll.
         """
         return self._wait(
-            lambda: self.get(file_id, extra_headers=extra_headers, timeout=timeout),
+            lambda: self.get(file_id, **options),
             _ready_waiter(file_id, embedded, max_wait, poll_interval, max_interval, on_progress),
         )
 
@@ -204,48 +217,47 @@ class RagResource(SyncResource):
         *,
         limit: Optional[int] = None,
         offset: Optional[int] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[CallOptions],
     ) -> RagFileListResponse:
-        """One page of files (offset pagination): ``page.files``, ``page.total``."""
-        return self._call(
-            LIST,
-            query={"limit": limit, "offset": offset},
-            extra_headers=extra_headers,
-            timeout=timeout,
-        )
+        """One page of files (offset pagination): ``page.files``, ``page.total``. Iterating it
+        yields every file, fetching the next pages as needed."""
+        return self._call(LIST, query={"limit": limit, "offset": offset}, options=options)
 
+    @overload
     def embed(
-        self,
-        params: Union[BulkEmbedRequest, Mapping[str, Any]],
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
-    ) -> BulkEmbedResponse:
+        self, params: EmbedInput, /, **options: Unpack[BodyCallOptions]
+    ) -> BulkEmbedResponse: ...
+    @overload
+    def embed(self, /, **kwargs: Unpack[BulkEmbedKwargs]) -> BulkEmbedResponse: ...
+    def embed(self, params: Optional[EmbedInput] = None, /, **kwargs: Any) -> BulkEmbedResponse:
         """Start embedding uploaded files (``wait=True`` waits for the result)."""
-        return self._call(EMBED, params=params, extra_headers=extra_headers, timeout=timeout)
+        return self._call(EMBED, params=params, options=kwargs)
 
+    @overload
     def search(
-        self,
-        params: Union[SearchRequest, Mapping[str, Any]],
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
-    ) -> SearchResponse:
+        self, params: SearchInput, /, **options: Unpack[BodyCallOptions]
+    ) -> SearchResponse: ...
+    @overload
+    def search(self, /, **kwargs: Unpack[SearchKwargs]) -> SearchResponse: ...
+    def search(self, params: Optional[SearchInput] = None, /, **kwargs: Any) -> SearchResponse:
         """Vector search over the embedded chunks, best first."""
-        return self._call(SEARCH, params=params, extra_headers=extra_headers, timeout=timeout)
+        return self._call(SEARCH, params=params, options=kwargs)
 
 
 class AsyncRagResource(AsyncResource):
     """Retrieval-augmented generation: files in, chunks embedded, vector search out."""
 
+    @overload
     async def init_upload(
-        self, params: InitInput, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
+        self, params: InitInput, /, **options: Unpack[BodyCallOptions]
+    ) -> InitUploadResponse: ...
+    @overload
+    async def init_upload(self, /, **kwargs: Unpack[InitUploadKwargs]) -> InitUploadResponse: ...
+    async def init_upload(
+        self, params: Optional[InitInput] = None, /, **kwargs: Any
     ) -> InitUploadResponse:
         """Announce a file; returns ``file_id`` and a ``signed_url`` to PUT its bytes to."""
-        return await self._call(
-            INIT_UPLOAD, params=params, extra_headers=extra_headers, timeout=timeout
-        )
+        return await self._call(INIT_UPLOAD, params=params, options=kwargs)
 
     async def upload_file(
         self,
@@ -257,8 +269,7 @@ class AsyncRagResource(AsyncResource):
         content: Optional[bytes] = None,
         embed: Optional[bool] = None,
         metadata: Optional[Dict[str, Any]] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[BodyCallOptions],
     ) -> InitUploadResponse:
         """Announce the file and PUT its bytes to the signed URL in one call.
 
@@ -269,26 +280,17 @@ class AsyncRagResource(AsyncResource):
         content type and no Authorization header (the URL is signed), goes through this
         client's connection settings, and follows no redirect.
         """
+        fields = {"file_name": file_name, "mime_type": mime_type, "content": content}
         plan = _UploadPlan.of(
-            params,
-            file,
-            extra_headers,
-            timeout,
-            file_name=file_name,
-            mime_type=mime_type,
-            content=content,
-            embed=embed,
-            metadata=metadata,
+            params, file, {**fields, "embed": embed, "metadata": metadata}, options
         )
         announced = await self._http.request(plan.announce, INIT_UPLOAD.parser)
         await self._http.upload(*plan.put(announced))
         return announced
 
-    async def get(
-        self, file_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> RagFileStatus:
+    async def get(self, file_id: str, **options: Unpack[CallOptions]) -> RagFileStatus:
         """A file's upload and embedding status."""
-        return await self._call(GET, file_id, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(GET, file_id, options=options)
 
     async def wait_until_ready(
         self,
@@ -299,8 +301,7 @@ class AsyncRagResource(AsyncResource):
         poll_interval: float = 0.5,
         max_interval: float = 5.0,
         on_progress: Optional[Callable[[RagFileStatus], Any]] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[CallOptions],
     ) -> RagFileStatus:
         """Poll the file until it is uploaded and (``embedded=True``) embedded; returns its
         final status.
@@ -309,10 +310,10 @@ class AsyncRagResource(AsyncResource):
         is called with every status fetched. Raises :class:`JobFailedError` when embedding
         failed (``err.state``, ``err.reason``: the file's ``last_error_code``) and
         :class:`WaitTimeoutError` when ``max_wait`` seconds pass first (``None``: no limit);
-        ``timeout`` bounds each request.
+        the per-call options (``timeout``...) apply to each poll.
         """
         return await self._wait(
-            lambda: self.get(file_id, extra_headers=extra_headers, timeout=timeout),
+            lambda: self.get(file_id, **options),
             _ready_waiter(file_id, embedded, max_wait, poll_interval, max_interval, on_progress),
         )
 
@@ -321,33 +322,32 @@ class AsyncRagResource(AsyncResource):
         *,
         limit: Optional[int] = None,
         offset: Optional[int] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[CallOptions],
     ) -> RagFileListResponse:
-        """One page of files (offset pagination): ``page.files``, ``page.total``."""
-        return await self._call(
-            LIST,
-            query={"limit": limit, "offset": offset},
-            extra_headers=extra_headers,
-            timeout=timeout,
-        )
+        """One page of files (offset pagination): ``page.files``, ``page.total``. Iterating it
+        yields every file, fetching the next pages as needed."""
+        return await self._call(LIST, query={"limit": limit, "offset": offset}, options=options)
 
+    @overload
     async def embed(
-        self,
-        params: Union[BulkEmbedRequest, Mapping[str, Any]],
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: EmbedInput, /, **options: Unpack[BodyCallOptions]
+    ) -> BulkEmbedResponse: ...
+    @overload
+    async def embed(self, /, **kwargs: Unpack[BulkEmbedKwargs]) -> BulkEmbedResponse: ...
+    async def embed(
+        self, params: Optional[EmbedInput] = None, /, **kwargs: Any
     ) -> BulkEmbedResponse:
         """Start embedding uploaded files (``wait=True`` waits for the result)."""
-        return await self._call(EMBED, params=params, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(EMBED, params=params, options=kwargs)
 
+    @overload
     async def search(
-        self,
-        params: Union[SearchRequest, Mapping[str, Any]],
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: SearchInput, /, **options: Unpack[BodyCallOptions]
+    ) -> SearchResponse: ...
+    @overload
+    async def search(self, /, **kwargs: Unpack[SearchKwargs]) -> SearchResponse: ...
+    async def search(
+        self, params: Optional[SearchInput] = None, /, **kwargs: Any
     ) -> SearchResponse:
         """Vector search over the embedded chunks, best first."""
-        return await self._call(SEARCH, params=params, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(SEARCH, params=params, options=kwargs)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import Any, Optional, Type, TypeVar, Union, overload
 
 from pydantic import BaseModel
+from typing_extensions import Unpack
 
-from .._endpoint import Endpoint
-from .._request import ExtraHeaders, TimeoutTypes
+from .._endpoint import BodyCallOptions, CallOptions, Endpoint
 from .._streaming import AsyncStream, Stream, model_decoder
-from .._structured import ParsePlan, ToolInput
-from .._types import ParsedResponse, ResponsesParams, ResponsesResponse, ResponsesStreamEvent
+from .._structured import ParsePlan
+from .._types import (
+    ParsedResponse,
+    ResponsesParams,
+    ResponsesParamsDict,
+    ResponsesResponse,
+    ResponsesStreamEvent,
+)
 from ._base import AsyncResource, SyncResource
 
-__all__ = ["AsyncResponsesResource", "ResponsesResource"]
+__all__ = ["AsyncResponsesResource", "ResponsesKwargs", "ResponsesResource"]
 
 CREATE = Endpoint(
     "POST",
@@ -25,99 +31,111 @@ CREATE = Endpoint(
 )
 STREAM = CREATE.streaming(model_decoder(ResponsesStreamEvent))
 
-ResponsesParamsInput = Union[ResponsesParams, Mapping[str, Any]]
+ResponsesParamsInput = Union[ResponsesParams, ResponsesParamsDict]
 M = TypeVar("M", bound=BaseModel)
+
+
+class ResponsesKwargs(ResponsesParamsDict, CallOptions, total=False):
+    """The keyword arguments of ``create()`` / ``stream()``: body fields and options."""
 
 
 class ResponsesResource(SyncResource):
     """The Responses API (``reasoning``, ``max_output_tokens``, built-in tools)."""
 
+    @overload
     def create(
-        self,
-        params: ResponsesParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ResponsesResponse: ...
+    @overload
+    def create(self, /, **kwargs: Unpack[ResponsesKwargs]) -> ResponsesResponse: ...
+    def create(
+        self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
     ) -> ResponsesResponse:
-        """Create a response; ``reply.output_text`` joins its text."""
-        return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Create a response; ``reply.output_text`` joins its text. Keyword arguments or a
+        :class:`ResponsesParams` (or its dict), with the per-call options beside either."""
+        return self._call(CREATE, params=params, options=kwargs)
 
     def parse(
         self,
-        params: ResponsesParamsInput,
+        params: Optional[ResponsesParamsInput] = None,
+        /,
         *,
         text_format: Optional[Type[M]] = None,
-        tools: Optional[Sequence[ToolInput]] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **kwargs: Any,
     ) -> ParsedResponse[M]:
         """Create a response whose output text is parsed into ``text_format``.
 
-        The model's strict JSON schema is sent as ``text.format``; the answer is a
-        :class:`ParsedResponse` with ``output_parsed`` (``None`` and ``refusal`` set when the
-        model refused). ``tools``: tools made from pydantic models, whose ``function_call``
-        items get ``parsed_arguments``. A reply that does not validate raises
+        Takes what :meth:`create` takes. The model's strict JSON schema is sent as
+        ``text.format``; the answer is a :class:`ParsedResponse` with ``output_parsed``
+        (``None``, and ``refusal`` set, when the model refused). ``tools`` may hold pydantic
+        model classes or :func:`pydantic_function_tool` results: their ``function_call`` items
+        get ``parsed_arguments``. A reply that does not validate raises
         :class:`StructuredOutputError` (``err.raw``, ``err.errors``).
         """
-        plan = ParsePlan(params, text_format, tools, responses=True)
-        answer = self._call(
-            CREATE, params=plan.params, extra_headers=extra_headers, timeout=timeout
-        )
-        return plan.parse_response(answer)  # type: ignore[no-any-return]
+        plan = ParsePlan(params, text_format, responses=True, kwargs=kwargs)
+        return plan.parse_response(self._call(CREATE, params=plan.params, options=plan.options))
 
+    @overload
     def stream(
-        self,
-        params: ResponsesParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> Stream[ResponsesStreamEvent]: ...
+    @overload
+    def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> Stream[ResponsesStreamEvent]: ...
+    def stream(
+        self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
     ) -> Stream[ResponsesStreamEvent]:
-        """Stream typed events (``response.created``, ``response.output_text.delta``, ...)."""
-        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
+        what :meth:`create` takes."""
+        return self._stream(STREAM, params=params, options=kwargs)
 
 
 class AsyncResponsesResource(AsyncResource):
     """The Responses API (``reasoning``, ``max_output_tokens``, built-in tools)."""
 
+    @overload
     async def create(
-        self,
-        params: ResponsesParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ResponsesResponse: ...
+    @overload
+    async def create(self, /, **kwargs: Unpack[ResponsesKwargs]) -> ResponsesResponse: ...
+    async def create(
+        self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
     ) -> ResponsesResponse:
-        """Create a response; ``reply.output_text`` joins its text."""
-        return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Create a response; ``reply.output_text`` joins its text. Keyword arguments or a
+        :class:`ResponsesParams` (or its dict), with the per-call options beside either."""
+        return await self._call(CREATE, params=params, options=kwargs)
 
     async def parse(
         self,
-        params: ResponsesParamsInput,
+        params: Optional[ResponsesParamsInput] = None,
+        /,
         *,
         text_format: Optional[Type[M]] = None,
-        tools: Optional[Sequence[ToolInput]] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **kwargs: Any,
     ) -> ParsedResponse[M]:
         """Create a response whose output text is parsed into ``text_format``.
 
-        The model's strict JSON schema is sent as ``text.format``; the answer is a
-        :class:`ParsedResponse` with ``output_parsed`` (``None`` and ``refusal`` set when the
-        model refused). ``tools``: tools made from pydantic models, whose ``function_call``
-        items get ``parsed_arguments``. A reply that does not validate raises
+        Takes what :meth:`create` takes. The model's strict JSON schema is sent as
+        ``text.format``; the answer is a :class:`ParsedResponse` with ``output_parsed``
+        (``None``, and ``refusal`` set, when the model refused). ``tools`` may hold pydantic
+        model classes or :func:`pydantic_function_tool` results: their ``function_call`` items
+        get ``parsed_arguments``. A reply that does not validate raises
         :class:`StructuredOutputError` (``err.raw``, ``err.errors``).
         """
-        plan = ParsePlan(params, text_format, tools, responses=True)
-        answer = await self._call(
-            CREATE, params=plan.params, extra_headers=extra_headers, timeout=timeout
+        plan = ParsePlan(params, text_format, responses=True, kwargs=kwargs)
+        return plan.parse_response(
+            await self._call(CREATE, params=plan.params, options=plan.options)
         )
-        return plan.parse_response(answer)  # type: ignore[no-any-return]
 
+    @overload
     def stream(
-        self,
-        params: ResponsesParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> AsyncStream[ResponsesStreamEvent]: ...
+    @overload
+    def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> AsyncStream[ResponsesStreamEvent]: ...
+    def stream(
+        self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
     ) -> AsyncStream[ResponsesStreamEvent]:
-        """Stream typed events (``response.created``, ``response.output_text.delta``, ...)."""
-        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
+        what :meth:`create` takes."""
+        return self._stream(STREAM, params=params, options=kwargs)
