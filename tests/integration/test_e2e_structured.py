@@ -98,3 +98,25 @@ async def test_responses_parse_gives_output_parsed_and_parsed_function_calls(api
     )
     calls = [item for item in called.output if item.type == "function_call"]
     assert calls and calls[0].parsed_arguments == GetWeather(city="Rome")
+
+
+async def test_parse_takes_keyword_calls_and_per_call_options(api: Any) -> None:
+    reply = await api.call(
+        lambda c: c.chat.completions.parse(
+            model=CHAT,
+            messages=[{"role": "user", "content": "What's the weather in Oslo?"}],
+            tools=[GetWeather],
+            max_retries=0,
+            timeout=30,
+        )
+    )
+    assert reply.choices[0].message.tool_calls[0].function.parsed_arguments == GetWeather(
+        city="Oslo"
+    )
+    assert reply._meta is not None and reply._meta.request_id  # kept from the raw answer
+    parsed = await api.call(
+        lambda c: c.responses.parse(
+            model=REASONING, input="Solve 3x = 9", text_format=Solution, max_retries=0
+        )
+    )
+    assert isinstance(parsed.output_parsed, Solution)
