@@ -47,6 +47,10 @@ if TYPE_CHECKING:
     from ._limits import Timeout as Timeout
     from ._meta import ResponseMeta as ResponseMeta
     from ._pagination import ListPage as ListPage
+    from ._reducers import ContentDeltaEvent as ContentDeltaEvent
+    from ._reducers import DoneEvent as DoneEvent
+    from ._reducers import RefusalDeltaEvent as RefusalDeltaEvent
+    from ._reducers import ToolCallArgumentsDeltaEvent as ToolCallArgumentsDeltaEvent
     from ._request import NOT_GIVEN as NOT_GIVEN
     from ._request import NotGiven as NotGiven
     from ._sse import ServerSentEvent as ServerSentEvent
@@ -61,6 +65,12 @@ if TYPE_CHECKING:
     from ._version import __version__ as __version__
     from ._waiting import JobFailedError as JobFailedError
     from ._waiting import WaitTimeoutError as WaitTimeoutError
+    from .resources._stream_helpers import AsyncCompareStream as AsyncCompareStream
+    from .resources._stream_helpers import AsyncImageStream as AsyncImageStream
+    from .resources._stream_helpers import AsyncResponseStream as AsyncResponseStream
+    from .resources._stream_helpers import CompareStream as CompareStream
+    from .resources._stream_helpers import ImageStream as ImageStream
+    from .resources._stream_helpers import ResponseStream as ResponseStream
     from .resources.batches import *  # noqa: F403
     from .resources.chat import *  # noqa: F403
     from .resources.compare import *  # noqa: F403
@@ -102,6 +112,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._http": ("AsyncHttpClient", "SyncHttpClient"),
     "._limits": ("Timeout",),
     "._meta": ("ResponseMeta",),
+    "._reducers": (
+        "ContentDeltaEvent",
+        "DoneEvent",
+        "RefusalDeltaEvent",
+        "ToolCallArgumentsDeltaEvent",
+    ),
     "._request": ("NOT_GIVEN", "NotGiven"),
     "._pagination": ("ListPage",),
     "._sse": ("ServerSentEvent",),
@@ -114,6 +130,14 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
     "._version": ("__version__",),
+    ".resources._stream_helpers": (
+        "AsyncCompareStream",
+        "AsyncImageStream",
+        "AsyncResponseStream",
+        "CompareStream",
+        "ImageStream",
+        "ResponseStream",
+    ),
     ".resources.batches": ("AsyncBatchesResource", "BatchesResource", "CreateBatchKwargs"),
     ".resources.chat": (
         "AsyncChatCompletionStream",

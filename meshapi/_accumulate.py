@@ -3,25 +3,39 @@
 Rule: the result is what the non-streaming call would have returned for the same answer.
 Content, refusal and reasoning text are concatenated per choice; tool-call pieces are joined by
 their ``index`` (the first piece brings ``id``, ``type`` and the function ``name``; ``arguments``
-arrive in fragments); the last ``finish_reason`` of a choice wins; ``usage`` and ``cost`` come
-from whichever chunk carries them (the final one, with ``choices == []``).
+arrive in fragments), coping with gateways that leave the index out, number the arguments apart
+from the name or send no id (a deterministic one is made up, so tool results can be paired:
+see :meth:`ChatCompletionAccumulator._call_of`); the last ``finish_reason`` of a choice wins;
+``usage`` and ``cost`` come from whichever chunk carries them (the final one, with
+``choices == []``).
 
 The sync and async chat streams both feed one :class:`ChatCompletionAccumulator`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+import hashlib
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from ._types import ChatCompletionChunk, ChatCompletionResponse, ChoiceDelta
+from ._types import ChatCompletionChunk, ChatCompletionResponse, ChoiceDelta, ChoiceDeltaToolCall
 
-__all__ = ["ChatCompletionAccumulator"]
+__all__ = ["ChatCompletionAccumulator", "made_up_call_id"]
 
 _TEXT_ONLY = frozenset({"content"})
 
 
 class _Choice:
-    __slots__ = ("content", "finish_reason", "reasoning", "refusal", "role", "tool_calls")
+    __slots__ = (
+        "by_id",
+        "by_wire_index",
+        "content",
+        "finish_reason",
+        "last_call",
+        "reasoning",
+        "refusal",
+        "role",
+        "tool_calls",
+    )
 
     def __init__(self) -> None:
         self.role: Optional[str] = None
@@ -29,13 +43,34 @@ class _Choice:
         self.refusal: List[str] = []
         self.reasoning: List[str] = []
         self.finish_reason: Optional[str] = None
+        # Tool calls by position (the order they started in); how the gateway's pieces find
+        # their call: by id, by the gateway's own index, else the call still open (last_call).
         self.tool_calls: Dict[int, Dict[str, Any]] = {}
+        self.by_id: Dict[str, int] = {}
+        self.by_wire_index: Dict[int, int] = {}
+        self.last_call: Optional[int] = None
+
+
+def made_up_call_id(completion_id: Optional[str], choice: int, position: int) -> str:
+    """A deterministic id for a tool call the gateway sent without one, so that the tool's
+    result can be paired with it (the same stream always gives the same id)."""
+    seed = f"{completion_id}:{choice}:{position}".encode()
+    return "call_" + hashlib.sha256(seed).hexdigest()[:24]
 
 
 class ChatCompletionAccumulator:
     """Feed it every chunk with :meth:`add`; :meth:`snapshot` returns the completion so far."""
 
-    __slots__ = ("_choices", "_chunks", "_cost", "_created", "_id", "_model", "_usage")
+    __slots__ = (
+        "_choices",
+        "_chunks",
+        "_cost",
+        "_created",
+        "_id",
+        "_model",
+        "_usage",
+        "tool_deltas",
+    )
 
     def __init__(self) -> None:
         self._choices: Dict[int, _Choice] = {}
@@ -45,6 +80,9 @@ class ChatCompletionAccumulator:
         self._usage: Any = None
         self._cost: Optional[str] = None
         self._chunks = 0
+        # Set to a list to have every tool-call arguments piece recorded there as
+        # ``(choice index, call position, call, arguments piece)`` (the typed-events reducer).
+        self.tool_deltas: Optional[List[Tuple[int, int, Dict[str, Any], str]]] = None
 
     @property
     def chunks(self) -> int:
@@ -87,11 +125,10 @@ class ChatCompletionAccumulator:
                     state.content.append(content)
                 finish = values["finish_reason"]
                 if finish is not None or not delta.__pydantic_fields_set__ <= _TEXT_ONLY:
-                    self._fold_all_but_text(state, finish, delta)
+                    self._fold_all_but_text(state, index, finish, delta)
 
-    @staticmethod
     def _fold_all_but_text(
-        state: _Choice, finish_reason: Optional[str], delta: ChoiceDelta
+        self, state: _Choice, choice_index: int, finish_reason: Optional[str], delta: ChoiceDelta
     ) -> None:
         """Role, refusal, reasoning, tool-call pieces and the finish reason of one delta."""
         if delta.role:
@@ -102,25 +139,56 @@ class ChatCompletionAccumulator:
         if reasoning:
             state.reasoning.append(reasoning)
         for piece in delta.tool_calls or ():
-            call = state.tool_calls.get(piece.index)
-            if call is None:
-                call = state.tool_calls[piece.index] = {
-                    "id": None,
-                    "type": "function",
-                    "function": {"name": "", "arguments": ""},
-                }
-            if piece.id:
+            position, call = self._call_of(state, choice_index, piece)
+            if piece.id and call["id"] != piece.id:
                 call["id"] = piece.id
+                state.by_id[piece.id] = position
             if piece.type:
                 call["type"] = piece.type
             fn = piece.function
             if fn is not None:
-                if fn.name:
-                    call["function"]["name"] += fn.name
+                name = call["function"]["name"]
+                if fn.name and fn.name != name:  # some gateways repeat the name on every piece
+                    call["function"]["name"] = name + fn.name
                 if fn.arguments:
                     call["function"]["arguments"] += fn.arguments
+                    if self.tool_deltas is not None:
+                        self.tool_deltas.append((choice_index, position, call, fn.arguments))
         if finish_reason is not None:
             state.finish_reason = finish_reason
+
+    def _call_of(
+        self, state: _Choice, choice_index: int, piece: ChoiceDeltaToolCall
+    ) -> Tuple[int, Dict[str, Any]]:
+        """The call a tool-call piece belongs to, made when the piece starts one.
+
+        As gateways send them: a piece with a known ``id`` joins that call; one with an ``index``
+        already seen joins the call that index started; one with a new ``id`` or a ``name``
+        starts a call; one with only arguments (no ``index``, or an ``index`` never seen: some
+        gateways number the arguments apart from the name) joins the call still open.
+        """
+        has_index = "index" in piece.model_fields_set
+        fn = piece.function
+        position: Optional[int] = None
+        if piece.id and piece.id in state.by_id:
+            position = state.by_id[piece.id]
+        elif has_index and piece.index in state.by_wire_index:
+            position = state.by_wire_index[piece.index]
+        elif not piece.id and not (fn is not None and fn.name):
+            position = state.last_call
+        if position is None:
+            position = len(state.tool_calls)
+            state.tool_calls[position] = {
+                "id": piece.id or made_up_call_id(self._id, choice_index, position),
+                "type": "function",
+                "function": {"name": "", "arguments": ""},
+            }
+            if piece.id:
+                state.by_id[piece.id] = position
+        if has_index:
+            state.by_wire_index.setdefault(piece.index, position)
+        state.last_call = position
+        return position, state.tool_calls[position]
 
     def snapshot(self) -> ChatCompletionResponse:
         """The completion assembled from the chunks added so far."""

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Type, TypeVar, Union, overload
+import collections
+import functools
+from typing import (
+    Any,
+    AsyncIterator,
+    Deque,
+    Iterator,
+    List,
+    Optional,
+    Type,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from .._accumulate import ChatCompletionAccumulator
 from .._endpoint import BodyCallOptions, CallOptions, Endpoint
-from .._streaming import AsyncStream, Stream, _StreamBase, model_decoder
+from .._reducers import ChatEventReducer, ChatStreamEvent, chunk_text
+from .._streaming import _StreamBase, model_decoder
 from .._structured import ParsePlan
 from .._types import (
     ChatCompletionChunk,
@@ -19,6 +33,7 @@ from .._types import (
     ParsedChatCompletion,
 )
 from ._base import AsyncResource, SyncResource
+from ._stream_helpers import _AsyncHelperStream, _HelperStream
 
 __all__ = [
     "AsyncChatCompletionStream",
@@ -53,55 +68,86 @@ class ChatCompletionKwargs(ChatCompletionParamsDict, CallOptions, total=False):
 
 
 class _AssemblesCompletion(_StreamBase[ChatCompletionChunk]):
-    """Feeds every chunk of a chat stream to one accumulator (shared by both twins)."""
+    """Feeds every chunk of a chat stream to one accumulator (shared by both twins); once
+    ``events()`` is asked for, through the typed-events reducer, which folds into the same
+    accumulator and queues each chunk's events."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._accumulator = ChatCompletionAccumulator()
         self._observe = self._accumulator.extend
+        self._events: Deque[ChatStreamEvent] = collections.deque()
 
     @property
     def current_completion_snapshot(self) -> ChatCompletionResponse:
         """The completion assembled from the chunks read so far."""
         return self._accumulator.snapshot()
 
-    @property
-    def _finished(self) -> bool:
-        return self._core is not None and self._core.done
+    def _want_events(self) -> ChatEventReducer:
+        reducer = ChatEventReducer(self._accumulator)
+
+        def fold(chunks: List[ChatCompletionChunk]) -> None:
+            for chunk in chunks:
+                self._events.extend(reducer.feed(chunk))
+
+        self._observe = fold
+        return reducer
 
 
-class ChatCompletionStream(_AssemblesCompletion, Stream[ChatCompletionChunk]):
+class ChatCompletionStream(_AssemblesCompletion, _HelperStream[ChatCompletionChunk]):
     """A chat stream that also assembles the whole completion as the chunks go by.
 
     >>> with client.chat.completions.stream(params) as stream:
-    ...     for chunk in stream:
-    ...         pass
+    ...     for text in stream.text_deltas():        # or: for chunk in stream / stream.events()
+    ...         print(text, end="")
     ...     reply = stream.get_final_completion()   # the same shape create() returns
     """
 
     def get_final_completion(self) -> ChatCompletionResponse:
         """Read the rest of the stream (if any) and return the whole completion, with usage
         and cost. Raises like iteration does if the stream is cut or was closed early."""
-        if not self._finished:
-            self._drain()
-        return self._accumulator.snapshot()
+        return self.until_done()._accumulator.snapshot()
+
+    def text_deltas(self, choice: int = 0) -> Iterator[str]:
+        """The text of choice ``choice`` as it arrives, piece by piece."""
+        return self._picked(functools.partial(chunk_text, choice=choice))
+
+    def events(self) -> Iterator[ChatStreamEvent]:
+        """Typed events as they arrive (:class:`ContentDeltaEvent`, :class:`RefusalDeltaEvent`,
+        :class:`ToolCallArgumentsDeltaEvent`), then a :class:`DoneEvent` with the completion."""
+        reducer = self._want_events()
+        for _ in self:
+            while self._events:
+                yield self._events.popleft()
+        yield reducer.done()
 
 
-class AsyncChatCompletionStream(_AssemblesCompletion, AsyncStream[ChatCompletionChunk]):
+class AsyncChatCompletionStream(_AssemblesCompletion, _AsyncHelperStream[ChatCompletionChunk]):
     """A chat stream that also assembles the whole completion as the chunks go by.
 
     >>> async with client.chat.completions.stream(params) as stream:
-    ...     async for chunk in stream:
-    ...         pass
+    ...     async for text in stream.text_deltas():  # or: async for chunk in stream / .events()
+    ...         print(text, end="")
     ...     reply = await stream.get_final_completion()   # the same shape create() returns
     """
 
     async def get_final_completion(self) -> ChatCompletionResponse:
         """Read the rest of the stream (if any) and return the whole completion, with usage
         and cost. Raises like iteration does if the stream is cut or was closed early."""
-        if not self._finished:
-            await self._drain()
-        return self._accumulator.snapshot()
+        return (await self.until_done())._accumulator.snapshot()
+
+    def text_deltas(self, choice: int = 0) -> AsyncIterator[str]:
+        """The text of choice ``choice`` as it arrives, piece by piece."""
+        return self._picked(functools.partial(chunk_text, choice=choice))
+
+    async def events(self) -> AsyncIterator[ChatStreamEvent]:
+        """Typed events as they arrive (:class:`ContentDeltaEvent`, :class:`RefusalDeltaEvent`,
+        :class:`ToolCallArgumentsDeltaEvent`), then a :class:`DoneEvent` with the completion."""
+        reducer = self._want_events()
+        async for _ in self:
+            while self._events:
+                yield self._events.popleft()
+        yield reducer.done()
 
 
 class ChatCompletionsResource(SyncResource):

@@ -7,9 +7,10 @@ from typing import Any, Optional, Union, overload
 from typing_extensions import Unpack
 
 from .._endpoint import BodyCallOptions, CallOptions, Endpoint
-from .._streaming import AsyncStream, Stream, dict_decoder
+from .._streaming import dict_decoder
 from .._types import CompareParams, CompareParamsDict, CompareResponse, CompareStreamEvent
 from ._base import AsyncResource, SyncResource
+from ._stream_helpers import AsyncCompareStream, CompareStream
 
 __all__ = ["AsyncCompareResource", "CompareKwargs", "CompareResource"]
 
@@ -50,16 +51,16 @@ class CompareResource(SyncResource):
     @overload
     def stream(
         self, params: CompareParamsInput, /, **options: Unpack[BodyCallOptions]
-    ) -> Stream[CompareStreamEvent]: ...
+    ) -> CompareStream: ...
     @overload
-    def stream(self, /, **kwargs: Unpack[CompareKwargs]) -> Stream[CompareStreamEvent]: ...
+    def stream(self, /, **kwargs: Unpack[CompareKwargs]) -> CompareStream: ...
     def stream(
         self, params: Optional[CompareParamsInput] = None, /, **kwargs: Any
-    ) -> Stream[CompareStreamEvent]:
+    ) -> CompareStream:
         """Stream :class:`CompareStreamEvent` items; ``event.event`` names each one
         (``meta``, ``model_chunk``, ``model_done``, ``comparison_chunk``, ``done``...). Takes what
         :meth:`create` takes."""
-        return self._stream(STREAM, params=params, options=kwargs)
+        return self._stream_as(CompareStream, STREAM, params=params, options=kwargs)
 
 
 class AsyncCompareResource(AsyncResource):
@@ -82,13 +83,13 @@ class AsyncCompareResource(AsyncResource):
     @overload
     def stream(
         self, params: CompareParamsInput, /, **options: Unpack[BodyCallOptions]
-    ) -> AsyncStream[CompareStreamEvent]: ...
+    ) -> AsyncCompareStream: ...
     @overload
-    def stream(self, /, **kwargs: Unpack[CompareKwargs]) -> AsyncStream[CompareStreamEvent]: ...
+    def stream(self, /, **kwargs: Unpack[CompareKwargs]) -> AsyncCompareStream: ...
     def stream(
         self, params: Optional[CompareParamsInput] = None, /, **kwargs: Any
-    ) -> AsyncStream[CompareStreamEvent]:
+    ) -> AsyncCompareStream:
         """Stream :class:`CompareStreamEvent` items; ``event.event`` names each one
         (``meta``, ``model_chunk``, ``model_done``, ``comparison_chunk``, ``done``...). Takes what
         :meth:`create` takes."""
-        return self._stream(STREAM, params=params, options=kwargs)
+        return self._stream_as(AsyncCompareStream, STREAM, params=params, options=kwargs)

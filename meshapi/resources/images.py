@@ -7,7 +7,7 @@ from typing import Any, Optional, Union, overload
 from typing_extensions import Unpack
 
 from .._endpoint import BodyCallOptions, CallOptions, Endpoint
-from .._streaming import AsyncStream, Stream, model_decoder
+from .._streaming import model_decoder
 from .._types import (
     ImageGenerationParams,
     ImageGenerationParamsDict,
@@ -15,6 +15,7 @@ from .._types import (
     ImageStreamEvent,
 )
 from ._base import AsyncResource, SyncResource
+from ._stream_helpers import AsyncImageStream, ImageStream
 
 __all__ = ["AsyncImagesResource", "ImageGenerationKwargs", "ImagesResource"]
 
@@ -55,15 +56,15 @@ class ImagesResource(SyncResource):
     @overload
     def stream(
         self, params: ImageGenerationParamsInput, /, **options: Unpack[BodyCallOptions]
-    ) -> Stream[ImageStreamEvent]: ...
+    ) -> ImageStream: ...
     @overload
-    def stream(self, /, **kwargs: Unpack[ImageGenerationKwargs]) -> Stream[ImageStreamEvent]: ...
+    def stream(self, /, **kwargs: Unpack[ImageGenerationKwargs]) -> ImageStream: ...
     def stream(
         self, params: Optional[ImageGenerationParamsInput] = None, /, **kwargs: Any
-    ) -> Stream[ImageStreamEvent]:
+    ) -> ImageStream:
         """Stream image chunks (partial images, then the completed ones); takes what
         :meth:`generate` takes."""
-        return self._stream(STREAM, params=params, options=kwargs)
+        return self._stream_as(ImageStream, STREAM, params=params, options=kwargs)
 
 
 class AsyncImagesResource(AsyncResource):
@@ -88,14 +89,12 @@ class AsyncImagesResource(AsyncResource):
     @overload
     def stream(
         self, params: ImageGenerationParamsInput, /, **options: Unpack[BodyCallOptions]
-    ) -> AsyncStream[ImageStreamEvent]: ...
+    ) -> AsyncImageStream: ...
     @overload
-    def stream(
-        self, /, **kwargs: Unpack[ImageGenerationKwargs]
-    ) -> AsyncStream[ImageStreamEvent]: ...
+    def stream(self, /, **kwargs: Unpack[ImageGenerationKwargs]) -> AsyncImageStream: ...
     def stream(
         self, params: Optional[ImageGenerationParamsInput] = None, /, **kwargs: Any
-    ) -> AsyncStream[ImageStreamEvent]:
+    ) -> AsyncImageStream:
         """Stream image chunks (partial images, then the completed ones); takes what
         :meth:`generate` takes."""
-        return self._stream(STREAM, params=params, options=kwargs)
+        return self._stream_as(AsyncImageStream, STREAM, params=params, options=kwargs)

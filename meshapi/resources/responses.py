@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from .._endpoint import BodyCallOptions, CallOptions, Endpoint
-from .._streaming import AsyncStream, Stream, model_decoder
+from .._streaming import model_decoder
 from .._structured import ParsePlan
 from .._types import (
     ParsedResponse,
@@ -18,6 +18,7 @@ from .._types import (
     ResponsesStreamEvent,
 )
 from ._base import AsyncResource, SyncResource
+from ._stream_helpers import AsyncResponseStream, ResponseStream
 
 __all__ = ["AsyncResponsesResource", "ResponsesKwargs", "ResponsesResource"]
 
@@ -78,15 +79,15 @@ class ResponsesResource(SyncResource):
     @overload
     def stream(
         self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
-    ) -> Stream[ResponsesStreamEvent]: ...
+    ) -> ResponseStream: ...
     @overload
-    def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> Stream[ResponsesStreamEvent]: ...
+    def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> ResponseStream: ...
     def stream(
         self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
-    ) -> Stream[ResponsesStreamEvent]:
+    ) -> ResponseStream:
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
         what :meth:`create` takes."""
-        return self._stream(STREAM, params=params, options=kwargs)
+        return self._stream_as(ResponseStream, STREAM, params=params, options=kwargs)
 
 
 class AsyncResponsesResource(AsyncResource):
@@ -130,12 +131,12 @@ class AsyncResponsesResource(AsyncResource):
     @overload
     def stream(
         self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
-    ) -> AsyncStream[ResponsesStreamEvent]: ...
+    ) -> AsyncResponseStream: ...
     @overload
-    def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> AsyncStream[ResponsesStreamEvent]: ...
+    def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> AsyncResponseStream: ...
     def stream(
         self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
-    ) -> AsyncStream[ResponsesStreamEvent]:
+    ) -> AsyncResponseStream:
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
         what :meth:`create` takes."""
-        return self._stream(STREAM, params=params, options=kwargs)
+        return self._stream_as(AsyncResponseStream, STREAM, params=params, options=kwargs)

@@ -30,7 +30,8 @@ import pytest
 import meshapi.resources
 from meshapi import AsyncHttpClient, AsyncMeshAPI, AsyncStream, MeshAPI, Stream, SyncHttpClient
 
-NOT_COROUTINES = {"stream", "connect"}
+# Methods that return a stream or an async iterator (an async generator, not a coroutine).
+NOT_COROUTINES = {"stream", "connect", "text_deltas", "events"}
 ASYNC_ONLY: Dict[Tuple[str, str], str] = {
     ("AsyncMeshAPI", "aclose"): "alias of close(), the name httpx.AsyncClient uses",
 }
