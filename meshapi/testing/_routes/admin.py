@@ -75,8 +75,7 @@ async def _faults_action(request: Request) -> Response:
         raise GatewayError(
             404, "not_found", f"Unknown fault {action!r}; known: {', '.join(FAULT_ACTIONS)}."
         )
-    raw = await request.body()
-    kwargs: Dict[str, Any] = await json_body(request) if raw.strip() else {}
+    kwargs: Dict[str, Any] = await json_body(request, allow_empty=True)
     method = getattr(faults, action)
     try:
         inspect.signature(method).bind(**kwargs)
