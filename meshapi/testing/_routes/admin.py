@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .._core.errors import GatewayError, validation_detail
-from .._core.faults import FaultController
+from .._core.faults import FaultController, FaultParameterError
 from .._http.auth import bearer_token
 from .._http.bodies import json_body
 from .._http.context import gateway_of, json_response
@@ -88,6 +88,13 @@ async def _faults_action(request: Request) -> Response:
         ) from None
     try:
         method(**kwargs)
+    except FaultParameterError as exc:
+        raise GatewayError(
+            422,
+            "validation_error",
+            f"Bad arguments for {action}: {exc}.",
+            details=[validation_detail(["body", exc.field], exc.message, "value_error")],
+        ) from None
     except (TypeError, ValueError) as exc:
         raise GatewayError(
             422,
