@@ -19,12 +19,14 @@ A pytest plugin is available: ``pytest -p meshapi.testing.pytest_plugin``.
 from __future__ import annotations
 
 from ._core.config import GatewayConfig, GatewayOptions, KeyRecord
+from ._core.db import DatabaseInUseError
 from ._core.errors import GatewayError
 from ._core.faults import FaultController, FaultsDisabledError
 from ._core.gateway import Gateway
 from ._server import LocalGateway
 
 __all__ = [
+    "DatabaseInUseError",
     "FaultController",
     "FaultsDisabledError",
     "Gateway",

@@ -105,6 +105,7 @@ class LocalGateway:
         from ._app import create_app
 
         sock = _bind(self.config.host, self.config.port)
+        gateway: Optional[Gateway] = None
         try:
             port = sock.getsockname()[1]
             host = self.config.host
@@ -130,6 +131,8 @@ class LocalGateway:
             server = uvicorn.Server(uv_config)
         except BaseException:
             sock.close()
+            if gateway is not None:
+                gateway.close()
             raise
         thread = threading.Thread(
             target=server.run,
