@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 from gwkit import client_for
@@ -61,32 +61,36 @@ def test_a_gateway_in_another_process_holds_the_file_until_it_dies(tmp_path: Pat
         assert gateway.running
 
 
+def _start_at_once(db: str, count: int) -> Tuple[List[LocalGateway], int, List[BaseException]]:
+    barrier = threading.Barrier(count)
+    started: List[LocalGateway] = []
+    refused: List[BaseException] = []
+    crashed: List[BaseException] = []
+
+    def start() -> None:
+        gateway = LocalGateway(db_path=db)
+        barrier.wait()
+        try:
+            started.append(gateway.start())
+        except DatabaseInUseError as exc:
+            refused.append(exc)
+        except BaseException as exc:
+            crashed.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return started, len(refused), crashed
+
+
 def test_gateways_starting_at_once_on_a_fresh_file_never_crash(tmp_path: Path) -> None:
     for round_ in range(5):
-        db = str(tmp_path / f"fresh{round_}.db")
-        barrier = threading.Barrier(3)
-        started: List[LocalGateway] = []
-        refused: List[BaseException] = []
-        crashed: List[BaseException] = []
-
-        def start() -> None:
-            gateway = LocalGateway(db_path=db)
-            barrier.wait()
-            try:
-                started.append(gateway.start())
-            except DatabaseInUseError as exc:
-                refused.append(exc)
-            except BaseException as exc:  # noqa: BLE001 - the test reports what crashed
-                crashed.append(exc)
-
-        threads = [threading.Thread(target=start) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        started, refused, crashed = _start_at_once(str(tmp_path / f"fresh{round_}.db"), 3)
         try:
             assert crashed == []
-            assert len(started) == 1 and len(refused) == 2
+            assert len(started) == 1 and refused == 2
         finally:
             for gateway in started:
                 gateway.stop()
