@@ -10,7 +10,9 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from ._core.gateway import Gateway
+from ._core.idempotency import IdempotencyStore
 from ._http.context import RequestContextMiddleware, exception_handlers
+from ._http.idempotency import IdempotencyMiddleware
 from ._routes import (
     admin,
     batches,
@@ -35,6 +37,7 @@ def create_app(gateway: Gateway) -> Starlette:
     """Build the ASGI app serving ``gateway``."""
     # The stores with tables exist from the start; background work resumes when the server does.
     gateway.part(ImageFiles)
+    gateway.part(IdempotencyStore)
     gateway.on_startup(gateway.part(BatchJobs).resume)
     gateway.on_startup(gateway.part(RagJobs).resume)
     routes: List[BaseRoute] = [
@@ -61,7 +64,7 @@ def create_app(gateway: Gateway) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware)],
+        middleware=[Middleware(RequestContextMiddleware), Middleware(IdempotencyMiddleware)],
         exception_handlers=exception_handlers,
         lifespan=lifespan,
     )
