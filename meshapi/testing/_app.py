@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute
 
 from ._core.gateway import Gateway
 from ._core.idempotency import IdempotencyStore
+from ._http.connections import ConnectionGuardMiddleware
 from ._http.context import RequestContextMiddleware, exception_handlers
 from ._http.idempotency import IdempotencyMiddleware
 from ._routes import (
@@ -64,7 +65,11 @@ def create_app(gateway: Gateway) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware), Middleware(IdempotencyMiddleware)],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(ConnectionGuardMiddleware),
+            Middleware(IdempotencyMiddleware),
+        ],
         exception_handlers=exception_handlers,
         lifespan=lifespan,
     )

@@ -96,6 +96,7 @@ class LocalGateway:
         try:
             import starlette  # noqa: F401
             import uvicorn
+            from uvicorn.protocols.http.h11_impl import H11Protocol
         except ImportError as exc:
             raise ImportError(
                 "LocalGateway needs the gateway extra: pip install 'meshapi[gateway]'"
@@ -103,6 +104,7 @@ class LocalGateway:
             ) from exc
 
         from ._app import create_app
+        from ._http.connections import ConnectionGuard
 
         sock = _bind(self.config.host, self.config.port)
         gateway: Optional[Gateway] = None
@@ -116,14 +118,21 @@ class LocalGateway:
             # Keep the resolved primary key (generated, or reloaded from the database).
             self.config.api_key = gateway.api_key
             app = create_app(gateway)
+            options = config.options
             uv_config = uvicorn.Config(
                 app,
+                # uvicorn's protocol, watched for idle and slow connections (_http/connections.py)
+                http=gateway.part(ConnectionGuard).protocol(H11Protocol),
                 log_level=self.log_level,
                 log_config=None,
                 access_log=False,
                 lifespan="on",
                 ws=_ws_protocol(),
-                limit_concurrency=config.limit_concurrency,
+                # A last resort only: the gateway's own limits answer first, with the envelope.
+                limit_concurrency=max(
+                    config.limit_concurrency,
+                    options.max_connections + options.max_concurrent_requests + 16,
+                ),
                 backlog=2048,
                 timeout_graceful_shutdown=2,
                 timeout_keep_alive=5,

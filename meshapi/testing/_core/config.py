@@ -145,6 +145,9 @@ class GatewayConfig:
     :class:`KeyRecord` objects / mappings with ``key`` plus any of ``owner``, ``suspended``,
     ``balance_usd``, ``rpm``, ``rpd``. ``rpm``/``rpd`` are the default per-key limits.
     ``token_delay`` (seconds) spaces out streamed chunks so a human can watch a stream.
+    ``limit_concurrency`` is handed to uvicorn as a last resort only (raised to stay above
+    ``options.max_connections + options.max_concurrent_requests``): the gateway's own limits
+    answer first, with the error envelope and ``Retry-After``.
     ``options`` tunes the batch and RAG services (:class:`GatewayOptions`; a mapping of its
     field names is accepted too).
     """
