@@ -32,7 +32,9 @@ class LocalGateway:
             client = MeshAPI(base_url=gw.base_url, token=gw.api_key)
             ...
 
-    Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``). ``port=0`` (the
+    Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``). ``log_level``
+    (``warning`` by default; ``info`` adds a line per request, ``debug`` more) configures the
+    gateway's loggers, with secrets in URLs and headers masked in every line. ``port=0`` (the
     default) picks a free port. The gateway can be stopped and started again; each start gets
     fresh in-memory state unless ``db_path`` points at a file.
     """
@@ -105,6 +107,7 @@ class LocalGateway:
 
         from ._app import create_app
         from ._http.connections import ConnectionGuard
+        from ._logs import configure as configure_logging
 
         sock = _bind(self.config.host, self.config.port)
         gateway: Optional[Gateway] = None
@@ -119,13 +122,14 @@ class LocalGateway:
             self.config.api_key = gateway.api_key
             app = create_app(gateway)
             options = config.options
+            access_log = configure_logging(self.log_level)
             uv_config = uvicorn.Config(
                 app,
                 # uvicorn's protocol, watched for idle and slow connections (_http/connections.py)
                 http=gateway.part(ConnectionGuard).protocol(H11Protocol),
-                log_level=self.log_level,
-                log_config=None,
-                access_log=False,
+                log_level=self.log_level.lower(),
+                log_config=None,  # configure_logging did it, secrets redacted
+                access_log=access_log,
                 lifespan="on",
                 ws=_ws_protocol(),
                 # A last resort only: the gateway's own limits answer first, with the envelope.
