@@ -74,4 +74,7 @@ def create_app(gateway: Gateway) -> Starlette:
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    # Trailing-slash redirects are answered by the 404 handler (_http/context.py), with a
+    # Location built from the gateway's own address rather than the client's Host header.
+    app.router.redirect_slashes = False
     return app
