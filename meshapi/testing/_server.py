@@ -228,6 +228,13 @@ class LocalGateway:
             raise RuntimeError("the gateway has not been started")
         return self._gateway
 
+    @property
+    def app(self) -> Any:
+        """The ASGI app being served (``app.routes`` lists every endpoint, e.g. for a fuzz test)."""
+        if self._server is None:
+            raise RuntimeError("the gateway has not been started")
+        return self._server.config.app
+
     def add_key(
         self,
         key: str,
