@@ -192,3 +192,28 @@ def test_bad_options_are_refused() -> None:
         LocalGateway(options={"max_json_depth": 0})
     with pytest.raises(ValueError, match="request_header_timeout"):
         LocalGateway(options={"request_header_timeout": float("nan")})
+
+
+def test_poison_an_older_gateway_stored_is_served_not_a_500(
+    make_gateway: Callable[..., LocalGateway], tmp_path: Path
+) -> None:
+    gateway = make_gateway(db_path=str(tmp_path / "old.db"))
+    with client_for(gateway) as client:
+        template = client.post("/v1/templates", json={"name": "old"}).json()
+        file_id = client.post(
+            "/v1/files", json={"file_name": "a.txt", "mime_type": "text/plain"}
+        ).json()["file_id"]
+        # What a gateway without body checks wrote (json.dumps allows NaN and escapes surrogates).
+        db = gateway.gateway.db
+        db.execute(
+            "UPDATE templates SET params = ? WHERE id = ?",
+            (json.dumps({"t": float("nan"), "s": "\ud800"}), template["id"]),
+        )
+        db.execute(
+            "UPDATE rag_files SET metadata = ? WHERE file_id = ?",
+            (json.dumps({"x": float("inf")}), file_id),
+        )
+        _serves_everything(client, file_id)
+        served = client.get(f"/v1/templates/{template['id']}").json()
+        assert served["params"] == {"t": None, "s": "\ufffd"}
+        assert client.get(f"/v1/files/{file_id}").json()["metadata"] == {"x": None}

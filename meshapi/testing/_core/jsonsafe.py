@@ -17,12 +17,13 @@ from typing import Any, List, Optional, Tuple
 
 from .errors import GatewayError, validation_detail
 
-__all__ = ["MAX_INT_DIGITS", "json_depth", "loads_checked", "unstorable"]
+__all__ = ["MAX_INT_DIGITS", "json_depth", "loads_checked", "servable", "unstorable"]
 
 # Longer integers are refused: converting them is quadratic, and nothing in the API needs them.
 MAX_INT_DIGITS = 1000
 
 _STRING = re.compile(rb'"[^"]*"')
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
 # [ and { become +1, ] and } become -1 (0xff read as a signed byte).
 _DELTAS = bytes.maketrans(b"[]{}", b"\x01\xff\x01\xff")
@@ -138,3 +139,17 @@ def unstorable(value: Any) -> Optional[Tuple[List[Any], str]]:
         elif isinstance(item, list):
             stack.extend(([*loc, i], child) for i, child in enumerate(item))
     return None
+
+
+def servable(value: Any) -> Any:
+    """A copy of ``value`` strict JSON can carry: non-finite floats become ``null``, lone
+    surrogates U+FFFD. For what an older gateway stored before bodies were checked."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {servable(str(k)): servable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [servable(v) for v in value]
+    return value

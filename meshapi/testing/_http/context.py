@@ -24,6 +24,7 @@ from .._core.errors import GatewayError
 from .._core.faults import InjectedResponse
 from .._core.gateway import Gateway
 from .._core.ids import new_ulid
+from .._core.jsonsafe import servable
 
 __all__ = [
     "API_VERSION",
@@ -66,11 +67,25 @@ def json_response(
     status_code: int = 200,
     headers: Optional[Mapping[str, str]] = None,
 ) -> Response:
-    """A compact JSON response (no NaN, UTF-8 kept as is)."""
-    body = json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """A compact JSON response (no NaN, UTF-8 kept as is).
+
+    Bodies are checked before anything is stored, but a database written by an older gateway
+    may still hold NaN or lone surrogates: those are served as ``null`` and U+FFFD, never as a
+    500 on every later read.
+    """
+    try:
+        body = _dumps(content)
+    except (ValueError, UnicodeEncodeError):
+        logger.warning("serving a stored value strict JSON cannot carry, made servable")
+        body = _dumps(servable(content))
     return Response(
         body, status_code=status_code, headers=dict(headers or {}), media_type="application/json"
     )
+
+
+def _dumps(content: Any) -> bytes:
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
 
 
 def error_response(request: HTTPConnection, exc: GatewayError) -> Response:
