@@ -140,3 +140,14 @@ def test_the_sdk_retries_an_overload(make_gateway: Callable[..., LocalGateway]) 
         assert len(sdk.models.list()) > 0
     slow.join(10)
     assert httpx.get(gateway.base_url + "/_gateway/health").status_code == 200
+
+
+def test_a_body_that_arrived_is_not_slow_while_its_handler_is_held(gateway: LocalGateway) -> None:
+    gateway.faults.reset()
+    gateway.faults.stall(1.0)  # longer than request_body_timeout, before the body is read
+    try:
+        with client_for(gateway) as client:
+            response = client.post("/v1/chat/completions", json={"model": "x", "messages": []})
+        assert response.status_code == 422  # answered, not cut off
+    finally:
+        gateway.faults.reset()

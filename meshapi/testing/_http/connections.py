@@ -21,7 +21,7 @@ starts, when its body is in, and when it ends.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, Optional, Tuple, Type
+from typing import Any, Callable, Dict, Optional, Tuple, Type
 
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
@@ -39,16 +39,30 @@ Peer = Tuple[str, int]
 class _Connection:
     """What the guard knows about one open connection."""
 
-    def __init__(self, guard: ConnectionGuard, transport: asyncio.BaseTransport) -> None:
+    def __init__(
+        self,
+        guard: ConnectionGuard,
+        transport: asyncio.BaseTransport,
+        body_arrived: Callable[[], bool],
+    ) -> None:
         self.guard = guard
         self.transport = transport
+        self.body_arrived = body_arrived
         self.active = 0
         self.idle_since = guard.loop_time()
         self.timer: Optional[asyncio.TimerHandle] = None
 
     def arm(self, seconds: float) -> None:
         self.disarm()
-        self.timer = asyncio.get_running_loop().call_later(seconds, self.close)
+        self.timer = asyncio.get_running_loop().call_later(seconds, self._expired)
+
+    def _expired(self) -> None:
+        # A body that has fully arrived is not "slow", even if the handler has not read it yet
+        # (a stalled request, say).
+        if self.active and self.body_arrived():
+            self.timer = None
+            return
+        self.close()
 
     def disarm(self) -> None:
         if self.timer is not None:
@@ -94,8 +108,10 @@ class ConnectionGuard:
         """A protocol class for uvicorn's ``http=``: ``inner`` (uvicorn's own) plus this guard."""
         return _guarded_protocol(self, inner)
 
-    def opened(self, peer: Peer, transport: asyncio.BaseTransport) -> None:
-        conn = _Connection(self, transport)
+    def opened(
+        self, peer: Peer, transport: asyncio.BaseTransport, body_arrived: Callable[[], bool]
+    ) -> None:
+        conn = _Connection(self, transport, body_arrived)
         self.connections[peer] = conn
         conn.arm(self.options.request_header_timeout)
         if len(self.connections) > self.options.max_connections:
@@ -139,8 +155,13 @@ def _guarded_protocol(guard: ConnectionGuard, inner: Type[asyncio.Protocol]) -> 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             self.peer = get_remote_addr(transport)  # type: ignore[arg-type]
             if self.peer is not None:
-                guard.opened(self.peer, transport)
+                guard.opened(self.peer, transport, self.body_arrived)
             self.inner.connection_made(transport)
+
+        def body_arrived(self) -> bool:
+            # uvicorn's request cycle knows when the whole body is in (h11 and httptools alike).
+            cycle = getattr(self.inner, "cycle", None)
+            return cycle is not None and getattr(cycle, "more_body", True) is False
 
         def connection_lost(self, exc: Optional[Exception]) -> None:
             if self.peer is not None:
