@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, Mapping, Optional, Type, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, Mapping, Optional, Sequence, Type, TypeVar, cast
 
 import httpx
 from typing_extensions import Self
 
 from ._errors import InvalidRequestError
+from ._fallback import fallback_models_option
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
@@ -107,6 +108,11 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
             16 MiB); past it the stream raises ``ResponseTooLargeError``.
         max_error_body_bytes: how much of an error answer is read and kept in the error's
             message and ``body`` (default 8 KiB).
+        fallback_models: models to try, in order, when a chat completion's or a response's
+            model fails (502/503/504, model_not_found, model_capability_not_supported, an
+            upstream error; before any output for a stream). A call's own
+            ``fallback_models=`` wins. ``reply._meta.model`` / ``.models_tried`` say what
+            happened.
         max_retries: retries of 429/502/503/504 and connection failures (default 3).
         max_retry_wait: the longest server-requested wait that is slept (default 60 s); a 429
             asking for longer raises at once with ``retry_after_seconds`` set.
@@ -130,6 +136,7 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_error_body_bytes: int = DEFAULT_MAX_ERROR_BODY_BYTES,
+        fallback_models: Sequence[str] = (),
     ) -> None:
         if httpx_client is not None and not isinstance(httpx_client, httpx.Client):
             raise InvalidRequestError(
@@ -152,6 +159,7 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
                 max_error_body_bytes=max_error_body_bytes,
             ),
         )
+        self._http.fallback_models = fallback_models_option(fallback_models)
         self._realtime: Optional[RealtimeResource] = None
 
     @cached_property
@@ -298,6 +306,7 @@ class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_error_body_bytes: int = DEFAULT_MAX_ERROR_BODY_BYTES,
+        fallback_models: Sequence[str] = (),
     ) -> None:
         if async_httpx_client is not None and not isinstance(async_httpx_client, httpx.AsyncClient):
             raise InvalidRequestError(
@@ -320,6 +329,7 @@ class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
                 max_error_body_bytes=max_error_body_bytes,
             ),
         )
+        self._http.fallback_models = fallback_models_option(fallback_models)
         self._realtime: Optional[AsyncRealtimeResource] = None
 
     @cached_property

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import time
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union
 
 import httpx
 from pydantic import ValidationError
@@ -165,6 +165,9 @@ def _resolve_timeout(timeout: TimeoutTypes, fallback: httpx.Timeout) -> httpx.Ti
 
 class BaseHttpClient:
     """Configuration and request building shared by the sync and async clients. No I/O."""
+
+    # The client's default list of fallback models (``MeshAPI(fallback_models=[...])``).
+    fallback_models: Tuple[str, ...] = ()
 
     def __init__(
         self,

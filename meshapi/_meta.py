@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import time
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 import httpx
 
@@ -71,9 +71,23 @@ class ResponseMeta:
         elapsed: seconds from building the request to the answer (all attempts and waits;
             for a stream, to its headers).
         method, url: the request (the URL without its query string).
+        model: with client-side model fallback (``fallback_models=``), the model whose request
+            answered; else ``None`` (see :attr:`resolved_model` for what the gateway says).
+        models_tried: with client-side model fallback, every model tried, in order (the last
+            one is :attr:`model`); else empty.
     """
 
-    __slots__ = ("_url", "elapsed", "headers", "method", "request_id", "retries", "status_code")
+    __slots__ = (
+        "_url",
+        "elapsed",
+        "headers",
+        "method",
+        "model",
+        "models_tried",
+        "request_id",
+        "retries",
+        "status_code",
+    )
 
     def __init__(
         self,
@@ -93,6 +107,8 @@ class ResponseMeta:
         self.elapsed = elapsed
         self.method = method
         self._url = url
+        self.model: Optional[str] = None
+        self.models_tried: Tuple[str, ...] = ()
 
     @property
     def url(self) -> str:

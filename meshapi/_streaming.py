@@ -292,6 +292,10 @@ class _StreamBase(Generic[T]):
     """What a stream knows, shared by both shells: its response, its core, whether it is open
     or being read. No I/O."""
 
+    # A client-side model fallback plan (meshapi/_fallback.py), set by the resource base when
+    # the call has fallback models; the helper streams reopen on the next model with it.
+    _fallback: Any = None
+
     def __init__(
         self, decode: Decoder[T], request_label: str, max_event_bytes: Optional[int]
     ) -> None:

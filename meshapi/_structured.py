@@ -247,7 +247,8 @@ class ParsePlan:
 
         options = dict(kwargs or {})
         if params is None:
-            params = {k: options.pop(k) for k in list(options) if k not in OPTION_NAMES}
+            keep = OPTION_NAMES | {"fallback_models"}
+            params = {k: options.pop(k) for k in list(options) if k not in keep}
         elif "tools" in options:
             tools = [*(tools or []), *options.pop("tools")]
         self.options = options

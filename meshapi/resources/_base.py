@@ -15,9 +15,13 @@ from __future__ import annotations
 import time
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar
 
+import httpx
+
 from .._endpoint import Endpoint, StreamEndpoint
-from .._errors import InvalidRequestError
+from .._errors import InvalidRequestError, MeshAPIError
+from .._fallback import FallbackPlan
 from .._http import AsyncHttpClient, SyncHttpClient
+from .._meta import response_meta
 from .._modes import RESPONSE_MODE
 from .._pagination import bind_page
 from .._streaming import APIResponse, AsyncAPIResponse, AsyncStream, Stream
@@ -48,6 +52,12 @@ def _bind(
         return resource._call(endpoint, *path_args, params=params, query=query, options=options)
 
     bind_page(page, endpoint.pagination, query, fetch, is_async=is_async)
+
+
+def _params_and_options(plan: FallbackPlan) -> Tuple[Any, None, Dict[str, Any]]:
+    """The ``build()`` arguments (params, query, keywords) of the plan's current attempt."""
+    params, options = plan.request()
+    return params, None, options
 
 
 class SyncResource:
@@ -83,6 +93,56 @@ class SyncResource:
             if delay is None:
                 return job
             self._http.sleep(delay)
+
+    def _call_falling_back(
+        self, endpoint: Endpoint[R], params: Any, options: Mapping[str, Any]
+    ) -> R:
+        """:meth:`_call`, tried on the next model while the model fails (``_fallback``)."""
+        plan = FallbackPlan(params, options, self._http.fallback_models)
+        while True:
+            attempt_params, attempt_options = plan.request()
+            try:
+                result = self._call(endpoint, params=attempt_params, options=attempt_options)
+            except MeshAPIError as err:
+                if plan.next(err):
+                    continue
+                raise
+            plan.served(getattr(result, "_meta", None))
+            return result
+
+    def _stream_falling_back(
+        self, cls: Type[S], endpoint: StreamEndpoint[Any], params: Any, options: Mapping[str, Any]
+    ) -> S:
+        """:meth:`_stream_as`, opened on the next model while the model fails before the first
+        item (``_fallback``)."""
+        _no_mode(endpoint)
+        plan = FallbackPlan(params, options, self._http.fallback_models)
+        http = self._http
+        first = endpoint.build((), *_params_and_options(plan))  # a bad body fails here, at once
+
+        def open_response() -> httpx.Response:
+            opts = first if len(plan.tried) == 1 and plan.position == 0 else None
+            while True:
+                if opts is None:
+                    opts = endpoint.build((), *_params_and_options(plan))
+                try:
+                    response = http.send(opts, stream=True)
+                except MeshAPIError as err:
+                    if plan.next(err):
+                        opts = None
+                        continue
+                    raise
+                plan.served(response_meta(response))
+                return response
+
+        stream = cls(
+            open_response,
+            endpoint.decode,
+            f"{first.method} {first.path}",
+            max_event_bytes=http.limits.max_event_bytes,
+        )
+        stream._fallback = plan
+        return stream
 
     def _stream(
         self,
@@ -145,6 +205,56 @@ class AsyncResource:
             if delay is None:
                 return job
             await self._http.sleep(delay)
+
+    async def _call_falling_back(
+        self, endpoint: Endpoint[R], params: Any, options: Mapping[str, Any]
+    ) -> R:
+        """:meth:`_call`, tried on the next model while the model fails (``_fallback``)."""
+        plan = FallbackPlan(params, options, self._http.fallback_models)
+        while True:
+            attempt_params, attempt_options = plan.request()
+            try:
+                result = await self._call(endpoint, params=attempt_params, options=attempt_options)
+            except MeshAPIError as err:
+                if plan.next(err):
+                    continue
+                raise
+            plan.served(getattr(result, "_meta", None))
+            return result
+
+    def _stream_falling_back(
+        self, cls: Type[A], endpoint: StreamEndpoint[Any], params: Any, options: Mapping[str, Any]
+    ) -> A:
+        """:meth:`_stream_as`, opened on the next model while the model fails before the first
+        item (``_fallback``)."""
+        _no_mode(endpoint)
+        plan = FallbackPlan(params, options, self._http.fallback_models)
+        http = self._http
+        first = endpoint.build((), *_params_and_options(plan))  # a bad body fails here, at once
+
+        async def open_response() -> httpx.Response:
+            opts = first if len(plan.tried) == 1 and plan.position == 0 else None
+            while True:
+                if opts is None:
+                    opts = endpoint.build((), *_params_and_options(plan))
+                try:
+                    response = await http.send(opts, stream=True)
+                except MeshAPIError as err:
+                    if plan.next(err):
+                        opts = None
+                        continue
+                    raise
+                plan.served(response_meta(response))
+                return response
+
+        stream = cls(
+            open_response,
+            endpoint.decode,
+            f"{first.method} {first.path}",
+            max_event_bytes=http.limits.max_event_bytes,
+        )
+        stream._fallback = plan
+        return stream
 
     def _stream(
         self,

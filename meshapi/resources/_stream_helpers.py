@@ -4,8 +4,20 @@ these shells only iterate (sync with ``for``, async with ``async for``)."""
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Callable, Iterator, List, Optional, Tuple, TypeVar
+from typing import (
+    Any,
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    List,
+    Optional,
+    Tuple,
+    TypeVar,
+)
 
+from .._errors import MeshAPIError
 from .._reducers import (
     CompareReducer,
     ImageReducer,
@@ -39,13 +51,35 @@ A = TypeVar("A", bound="_AsyncHelperStream[Any]")
 
 
 class _Folding(_StreamBase[T]):
+    def _reopenable(self) -> None:
+        """Forget the failed response, so that the next iteration opens the stream again (on
+        the fallback plan's next model). Only before any item was yielded."""
+        self._closed = False
+        self._response = None
+        self._core = None
+
     @property
     def _finished(self) -> bool:
         return self._core is not None and self._core.done
 
 
 class _HelperStream(_Folding[T], Stream[T]):
-    """A sync stream with ``until_done()`` and picked deltas."""
+    """A sync stream with ``until_done()`` and picked deltas, which falls back to the next
+    model when the stream fails before its first item (``_fallback``)."""
+
+    def _iterate(self) -> Generator[T, None, None]:
+        plan = self._fallback
+        while True:
+            started = False
+            try:
+                for item in super()._iterate():
+                    started = True
+                    yield item
+                return
+            except MeshAPIError as err:
+                if plan is None or started or not plan.next(err):
+                    raise
+                self._reopenable()
 
     def until_done(self: S) -> S:
         """Read the stream to its end (if not there yet); returns the stream."""
@@ -61,7 +95,22 @@ class _HelperStream(_Folding[T], Stream[T]):
 
 
 class _AsyncHelperStream(_Folding[T], AsyncStream[T]):
-    """An async stream with ``until_done()`` and picked deltas."""
+    """An async stream with ``until_done()`` and picked deltas, which falls back to the next
+    model when the stream fails before its first item (``_fallback``)."""
+
+    async def _iterate(self) -> AsyncGenerator[T, None]:
+        plan = self._fallback
+        while True:
+            started = False
+            try:
+                async for item in super()._iterate():
+                    started = True
+                    yield item
+                return
+            except MeshAPIError as err:
+                if plan is None or started or not plan.next(err):
+                    raise
+                self._reopenable()
 
     async def until_done(self: A) -> A:
         """Read the stream to its end (if not there yet); returns the stream."""

@@ -11,6 +11,7 @@ from typing import (
     Iterator,
     List,
     Optional,
+    Sequence,
     Type,
     TypeVar,
     Union,
@@ -21,7 +22,8 @@ from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from .._accumulate import ChatCompletionAccumulator
-from .._endpoint import BodyCallOptions, CallOptions, Endpoint
+from .._endpoint import CallOptions, Endpoint
+from .._fallback import FallbackCallOptions
 from .._reducers import ChatEventReducer, ChatStreamEvent, chunk_text
 from .._streaming import _StreamBase, model_decoder
 from .._structured import ParsePlan
@@ -64,7 +66,9 @@ M = TypeVar("M", bound=BaseModel)
 
 class ChatCompletionKwargs(ChatCompletionParamsDict, CallOptions, total=False):
     """The keyword arguments of ``create()`` / ``stream()``: the body's fields and the
-    per-call options."""
+    per-call options (``fallback_models``: the models to try when the model fails)."""
+
+    fallback_models: Sequence[str]
 
 
 class _AssemblesCompletion(_StreamBase[ChatCompletionChunk]):
@@ -155,7 +159,7 @@ class ChatCompletionsResource(SyncResource):
 
     @overload
     def create(
-        self, params: ChatParamsInput, /, **options: Unpack[BodyCallOptions]
+        self, params: ChatParamsInput, /, **options: Unpack[FallbackCallOptions]
     ) -> ChatCompletionResponse: ...
     @overload
     def create(self, /, **kwargs: Unpack[ChatCompletionKwargs]) -> ChatCompletionResponse: ...
@@ -169,7 +173,7 @@ class ChatCompletionsResource(SyncResource):
         (``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``, ``extra_body``,
         ``idempotency_key``). ``reply._meta`` says how it arrived (request id, headers...).
         """
-        return self._call(CREATE, params=params, options=kwargs)
+        return self._call_falling_back(CREATE, params, kwargs)
 
     def parse(
         self,
@@ -189,11 +193,11 @@ class ChatCompletionsResource(SyncResource):
         raises :class:`StructuredOutputError` (``err.raw``, ``err.errors``).
         """
         plan = ParsePlan(params, response_format, kwargs=kwargs)
-        return plan.parse_chat(self._call(CREATE, params=plan.params, options=plan.options))
+        return plan.parse_chat(self._call_falling_back(CREATE, plan.params, plan.options))
 
     @overload
     def stream(
-        self, params: ChatParamsInput, /, **options: Unpack[BodyCallOptions]
+        self, params: ChatParamsInput, /, **options: Unpack[FallbackCallOptions]
     ) -> ChatCompletionStream: ...
     @overload
     def stream(self, /, **kwargs: Unpack[ChatCompletionKwargs]) -> ChatCompletionStream: ...
@@ -207,7 +211,7 @@ class ChatCompletionsResource(SyncResource):
         Never retried once bytes arrived. ``stream.get_final_completion()`` assembles the whole
         answer.
         """
-        return self._stream_as(ChatCompletionStream, STREAM, params=params, options=kwargs)
+        return self._stream_falling_back(ChatCompletionStream, STREAM, params, kwargs)
 
 
 class AsyncChatCompletionsResource(AsyncResource):
@@ -215,7 +219,7 @@ class AsyncChatCompletionsResource(AsyncResource):
 
     @overload
     async def create(
-        self, params: ChatParamsInput, /, **options: Unpack[BodyCallOptions]
+        self, params: ChatParamsInput, /, **options: Unpack[FallbackCallOptions]
     ) -> ChatCompletionResponse: ...
     @overload
     async def create(self, /, **kwargs: Unpack[ChatCompletionKwargs]) -> ChatCompletionResponse: ...
@@ -229,7 +233,7 @@ class AsyncChatCompletionsResource(AsyncResource):
         (``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``, ``extra_body``,
         ``idempotency_key``). ``reply._meta`` says how it arrived (request id, headers...).
         """
-        return await self._call(CREATE, params=params, options=kwargs)
+        return await self._call_falling_back(CREATE, params, kwargs)
 
     async def parse(
         self,
@@ -249,11 +253,11 @@ class AsyncChatCompletionsResource(AsyncResource):
         raises :class:`StructuredOutputError` (``err.raw``, ``err.errors``).
         """
         plan = ParsePlan(params, response_format, kwargs=kwargs)
-        return plan.parse_chat(await self._call(CREATE, params=plan.params, options=plan.options))
+        return plan.parse_chat(await self._call_falling_back(CREATE, plan.params, plan.options))
 
     @overload
     def stream(
-        self, params: ChatParamsInput, /, **options: Unpack[BodyCallOptions]
+        self, params: ChatParamsInput, /, **options: Unpack[FallbackCallOptions]
     ) -> AsyncChatCompletionStream: ...
     @overload
     def stream(self, /, **kwargs: Unpack[ChatCompletionKwargs]) -> AsyncChatCompletionStream: ...
@@ -267,7 +271,7 @@ class AsyncChatCompletionsResource(AsyncResource):
         Never retried once bytes arrived. ``stream.get_final_completion()`` assembles the whole
         answer.
         """
-        return self._stream_as(AsyncChatCompletionStream, STREAM, params=params, options=kwargs)
+        return self._stream_falling_back(AsyncChatCompletionStream, STREAM, params, kwargs)
 
 
 class ChatResource:

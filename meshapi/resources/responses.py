@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Type, TypeVar, Union, overload
+from typing import Any, Optional, Sequence, Type, TypeVar, Union, overload
 
 from pydantic import BaseModel
 from typing_extensions import Unpack
 
-from .._endpoint import BodyCallOptions, CallOptions, Endpoint
+from .._endpoint import CallOptions, Endpoint
+from .._fallback import FallbackCallOptions
 from .._streaming import model_decoder
 from .._structured import ParsePlan
 from .._types import (
@@ -37,7 +38,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class ResponsesKwargs(ResponsesParamsDict, CallOptions, total=False):
-    """The keyword arguments of ``create()`` / ``stream()``: body fields and options."""
+    """The keyword arguments of ``create()`` / ``stream()``: body fields and options
+    (``fallback_models``: the models to try when the model fails)."""
+
+    fallback_models: Sequence[str]
 
 
 class ResponsesResource(SyncResource):
@@ -45,7 +49,7 @@ class ResponsesResource(SyncResource):
 
     @overload
     def create(
-        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+        self, params: ResponsesParamsInput, /, **options: Unpack[FallbackCallOptions]
     ) -> ResponsesResponse: ...
     @overload
     def create(self, /, **kwargs: Unpack[ResponsesKwargs]) -> ResponsesResponse: ...
@@ -54,7 +58,7 @@ class ResponsesResource(SyncResource):
     ) -> ResponsesResponse:
         """Create a response; ``reply.output_text`` joins its text. Keyword arguments or a
         :class:`ResponsesParams` (or its dict), with the per-call options beside either."""
-        return self._call(CREATE, params=params, options=kwargs)
+        return self._call_falling_back(CREATE, params, kwargs)
 
     def parse(
         self,
@@ -74,11 +78,11 @@ class ResponsesResource(SyncResource):
         :class:`StructuredOutputError` (``err.raw``, ``err.errors``).
         """
         plan = ParsePlan(params, text_format, responses=True, kwargs=kwargs)
-        return plan.parse_response(self._call(CREATE, params=plan.params, options=plan.options))
+        return plan.parse_response(self._call_falling_back(CREATE, plan.params, plan.options))
 
     @overload
     def stream(
-        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+        self, params: ResponsesParamsInput, /, **options: Unpack[FallbackCallOptions]
     ) -> ResponseStream: ...
     @overload
     def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> ResponseStream: ...
@@ -87,7 +91,7 @@ class ResponsesResource(SyncResource):
     ) -> ResponseStream:
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
         what :meth:`create` takes."""
-        return self._stream_as(ResponseStream, STREAM, params=params, options=kwargs)
+        return self._stream_falling_back(ResponseStream, STREAM, params, kwargs)
 
 
 class AsyncResponsesResource(AsyncResource):
@@ -95,7 +99,7 @@ class AsyncResponsesResource(AsyncResource):
 
     @overload
     async def create(
-        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+        self, params: ResponsesParamsInput, /, **options: Unpack[FallbackCallOptions]
     ) -> ResponsesResponse: ...
     @overload
     async def create(self, /, **kwargs: Unpack[ResponsesKwargs]) -> ResponsesResponse: ...
@@ -104,7 +108,7 @@ class AsyncResponsesResource(AsyncResource):
     ) -> ResponsesResponse:
         """Create a response; ``reply.output_text`` joins its text. Keyword arguments or a
         :class:`ResponsesParams` (or its dict), with the per-call options beside either."""
-        return await self._call(CREATE, params=params, options=kwargs)
+        return await self._call_falling_back(CREATE, params, kwargs)
 
     async def parse(
         self,
@@ -124,13 +128,11 @@ class AsyncResponsesResource(AsyncResource):
         :class:`StructuredOutputError` (``err.raw``, ``err.errors``).
         """
         plan = ParsePlan(params, text_format, responses=True, kwargs=kwargs)
-        return plan.parse_response(
-            await self._call(CREATE, params=plan.params, options=plan.options)
-        )
+        return plan.parse_response(await self._call_falling_back(CREATE, plan.params, plan.options))
 
     @overload
     def stream(
-        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+        self, params: ResponsesParamsInput, /, **options: Unpack[FallbackCallOptions]
     ) -> AsyncResponseStream: ...
     @overload
     def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> AsyncResponseStream: ...
@@ -139,4 +141,4 @@ class AsyncResponsesResource(AsyncResource):
     ) -> AsyncResponseStream:
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
         what :meth:`create` takes."""
-        return self._stream_as(AsyncResponseStream, STREAM, params=params, options=kwargs)
+        return self._stream_falling_back(AsyncResponseStream, STREAM, params, kwargs)
