@@ -170,3 +170,33 @@ def test_parse_response_output_parsed_refusal_and_function_calls() -> None:
         response({"type": "message", "content": [{"type": "refusal", "refusal": "No."}]})
     )
     assert refused.output_parsed is None and refused.refusal == "No."
+
+
+async def test_a_refusal_from_the_gateway_reaches_the_caller_as_a_refusal(api: Any) -> None:
+    # The local gateway's model never refuses: the fake gateway answers as a provider that does.
+    from fake_answers import json_response
+
+    body = {
+        "id": "chatcmpl-r",
+        "object": "chat.completion",
+        "model": "openai/gpt-4o",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": None, "refusal": "I can't."},
+                "finish_reason": "stop",
+            }
+        ],
+    }
+    api.gateway.on("POST", "/v1/chat/completions", json_response(body))
+    reply = await api.call(
+        lambda c: c.chat.completions.parse(
+            model="openai/gpt-4o",
+            messages=[{"role": "user", "content": "x"}],
+            response_format=Answer,
+        )
+    )
+    assert reply.choices[0].message.refusal == "I can't."
+    assert reply.choices[0].message.parsed is None
+    sent = api.gateway.last.json["response_format"]
+    assert sent["json_schema"]["strict"] is True and sent["json_schema"]["name"] == "Answer"
