@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from pydantic import BaseModel
 
 from ._endpoint import BodyCallOptions
-from ._errors import MeshAPIError
+from ._errors import InvalidRequestError, MeshAPIError
 
 __all__ = [
     "FALLBACK_CODES",
@@ -84,10 +84,12 @@ def should_fall_back(error: BaseException) -> bool:
 
 def _check_models(value: Any, where: str) -> List[str]:
     if isinstance(value, str) or not isinstance(value, Sequence):
-        raise TypeError(f"{where} must be a list of model ids, got {value!r}")
+        raise InvalidRequestError(f"{where} must be a list of model ids, got {value!r}")
     for model in value:
         if not isinstance(model, str) or not model:
-            raise TypeError(f"{where} must hold model ids (non-empty strings), got {model!r}")
+            raise InvalidRequestError(
+                f"{where} must hold model ids (non-empty strings), got {model!r}"
+            )
     return list(value)
 
 
@@ -155,7 +157,9 @@ class FallbackPlan:
         if isinstance(params, BaseModel):
             given = {name: getattr(params, name) for name in params.model_fields_set}
             return type(params).model_validate({**given, "model": model}), dict(self.options)
-        raise TypeError(f"params must be a params model or a dict, got {type(params).__name__}")
+        raise InvalidRequestError(
+            f"params must be a params model or a dict, got {type(params).__name__}"
+        )
 
     def _note_try(self) -> None:
         model = self.model

@@ -865,7 +865,7 @@ class FileContent:
             self.length = os.stat(self._path).st_size  # FileNotFoundError names the path
             return
         if isinstance(file, io.TextIOBase) or not callable(getattr(file, "read", None)):
-            raise TypeError(
+            raise InvalidRequestError(
                 f"file must be a path or a binary file object (opened with 'rb'), got "
                 f"{type(file).__name__}"
             )
@@ -892,7 +892,9 @@ class FileContent:
 
     def _check(self, chunk: Any) -> bytes:
         if not isinstance(chunk, (bytes, bytearray, memoryview)):
-            raise TypeError("file must be opened in binary mode ('rb'): read() returned text")
+            raise InvalidRequestError(
+                "file must be opened in binary mode ('rb'): read() returned text"
+            )
         return bytes(chunk)
 
     def __iter__(self) -> Any:

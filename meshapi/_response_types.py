@@ -25,7 +25,6 @@ class AsyncBatchesWithRawResponse:
         self.create = to_async_raw(resource.create)
         self.list = to_async_raw(resource.list)
         self.get = to_async_raw(resource.get)
-        self.wait = to_async_raw(resource.wait)
         self.cancel = to_async_raw(resource.cancel)
 
 class BatchesWithRawResponse:
@@ -33,18 +32,15 @@ class BatchesWithRawResponse:
         self.create = to_raw(resource.create)
         self.list = to_raw(resource.list)
         self.get = to_raw(resource.get)
-        self.wait = to_raw(resource.wait)
         self.cancel = to_raw(resource.cancel)
 
 class AsyncChatCompletionsWithRawResponse:
     def __init__(self, resource: AsyncChatCompletionsResource) -> None:
         self.create = to_async_raw(resource.create)
-        self.parse = to_async_raw(resource.parse)
 
 class ChatCompletionsWithRawResponse:
     def __init__(self, resource: ChatCompletionsResource) -> None:
         self.create = to_raw(resource.create)
-        self.parse = to_raw(resource.parse)
 
 class AsyncCompareWithRawResponse:
     def __init__(self, resource: AsyncCompareResource) -> None:
@@ -88,7 +84,6 @@ class AsyncRagWithRawResponse:
     def __init__(self, resource: AsyncRagResource) -> None:
         self.init_upload = to_async_raw(resource.init_upload)
         self.get = to_async_raw(resource.get)
-        self.wait_until_ready = to_async_raw(resource.wait_until_ready)
         self.list = to_async_raw(resource.list)
         self.embed = to_async_raw(resource.embed)
         self.search = to_async_raw(resource.search)
@@ -97,7 +92,6 @@ class RagWithRawResponse:
     def __init__(self, resource: RagResource) -> None:
         self.init_upload = to_raw(resource.init_upload)
         self.get = to_raw(resource.get)
-        self.wait_until_ready = to_raw(resource.wait_until_ready)
         self.list = to_raw(resource.list)
         self.embed = to_raw(resource.embed)
         self.search = to_raw(resource.search)
@@ -105,12 +99,10 @@ class RagWithRawResponse:
 class AsyncResponsesWithRawResponse:
     def __init__(self, resource: AsyncResponsesResource) -> None:
         self.create = to_async_raw(resource.create)
-        self.parse = to_async_raw(resource.parse)
 
 class ResponsesWithRawResponse:
     def __init__(self, resource: ResponsesResource) -> None:
         self.create = to_raw(resource.create)
-        self.parse = to_raw(resource.parse)
 
 class AsyncTemplatesWithRawResponse:
     def __init__(self, resource: AsyncTemplatesResource) -> None:
@@ -165,7 +157,6 @@ class AsyncBatchesWithStreamingResponse:
         self.create = to_async_streaming(resource.create)
         self.list = to_async_streaming(resource.list)
         self.get = to_async_streaming(resource.get)
-        self.wait = to_async_streaming(resource.wait)
         self.cancel = to_async_streaming(resource.cancel)
 
 class BatchesWithStreamingResponse:
@@ -173,18 +164,15 @@ class BatchesWithStreamingResponse:
         self.create = to_raw(resource.create)
         self.list = to_raw(resource.list)
         self.get = to_raw(resource.get)
-        self.wait = to_raw(resource.wait)
         self.cancel = to_raw(resource.cancel)
 
 class AsyncChatCompletionsWithStreamingResponse:
     def __init__(self, resource: AsyncChatCompletionsResource) -> None:
         self.create = to_async_streaming(resource.create)
-        self.parse = to_async_streaming(resource.parse)
 
 class ChatCompletionsWithStreamingResponse:
     def __init__(self, resource: ChatCompletionsResource) -> None:
         self.create = to_raw(resource.create)
-        self.parse = to_raw(resource.parse)
 
 class AsyncCompareWithStreamingResponse:
     def __init__(self, resource: AsyncCompareResource) -> None:
@@ -228,7 +216,6 @@ class AsyncRagWithStreamingResponse:
     def __init__(self, resource: AsyncRagResource) -> None:
         self.init_upload = to_async_streaming(resource.init_upload)
         self.get = to_async_streaming(resource.get)
-        self.wait_until_ready = to_async_streaming(resource.wait_until_ready)
         self.list = to_async_streaming(resource.list)
         self.embed = to_async_streaming(resource.embed)
         self.search = to_async_streaming(resource.search)
@@ -237,7 +224,6 @@ class RagWithStreamingResponse:
     def __init__(self, resource: RagResource) -> None:
         self.init_upload = to_raw(resource.init_upload)
         self.get = to_raw(resource.get)
-        self.wait_until_ready = to_raw(resource.wait_until_ready)
         self.list = to_raw(resource.list)
         self.embed = to_raw(resource.embed)
         self.search = to_raw(resource.search)
@@ -245,12 +231,10 @@ class RagWithStreamingResponse:
 class AsyncResponsesWithStreamingResponse:
     def __init__(self, resource: AsyncResponsesResource) -> None:
         self.create = to_async_streaming(resource.create)
-        self.parse = to_async_streaming(resource.parse)
 
 class ResponsesWithStreamingResponse:
     def __init__(self, resource: ResponsesResource) -> None:
         self.create = to_raw(resource.create)
-        self.parse = to_raw(resource.parse)
 
 class AsyncTemplatesWithStreamingResponse:
     def __init__(self, resource: AsyncTemplatesResource) -> None:

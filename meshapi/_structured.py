@@ -33,7 +33,7 @@ from typing import (
 
 from pydantic import BaseModel, ValidationError
 
-from ._errors import MeshAPIError
+from ._errors import InvalidRequestError, MeshAPIError
 
 if TYPE_CHECKING:
     from ._types import ChatCompletionResponse, ResponsesResponse
@@ -75,7 +75,7 @@ class StructuredOutputError(MeshAPIError):
 
 def _check_model(model: Any, what: str) -> Type[BaseModel]:
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise TypeError(f"{what} must be a pydantic model class, got {model!r}")
+        raise InvalidRequestError(f"{what} must be a pydantic model class, got {model!r}")
     return model
 
 
@@ -244,6 +244,13 @@ class ParsePlan:
         # A keyword call (``parse(model=..., messages=..., tools=[...])``): the body's fields
         # are the keywords that are not per-call options. ``options`` is what is left to pass on.
         from ._endpoint import OPTION_NAMES
+        from ._modes import RESPONSE_MODE
+
+        if RESPONSE_MODE.get() is not None:
+            raise InvalidRequestError(
+                "parse() builds a parsed answer from the response, so it has no raw response: "
+                "call it on the client itself (or use create() with with_raw_response)"
+            )
 
         options = dict(kwargs or {})
         if params is None:
@@ -354,7 +361,9 @@ def _with(params: Any, update: Dict[str, Any]) -> Any:
         # Validated again (not model_copy), so the new fields are typed as the model types them.
         given = {name: getattr(params, name) for name in params.model_fields_set}
         return type(params).model_validate({**given, **update})
-    raise TypeError(f"params must be a params model or a dict, got {type(params).__name__}")
+    raise InvalidRequestError(
+        f"params must be a params model or a dict, got {type(params).__name__}"
+    )
 
 
 P = TypeVar("P")

@@ -11,6 +11,8 @@ import mimetypes
 import os
 from typing import Any, Optional, Tuple
 
+from ._errors import InvalidRequestError
+
 __all__ = ["is_file_source", "name_and_type"]
 
 
@@ -27,13 +29,13 @@ def name_and_type(file: Any, file_name: Optional[str], mime_type: Optional[str])
         if isinstance(source, (str, os.PathLike)):
             name = os.path.basename(os.fspath(source))
     if not name:
-        raise TypeError(
+        raise InvalidRequestError(
             "upload_file() cannot tell this file object's name: pass file_name= (and mime_type=)"
         )
     if mime_type is None:
         mime_type = mimetypes.guess_type(name)[0]
         if mime_type is None:
-            raise ValueError(
+            raise InvalidRequestError(
                 f"cannot guess the MIME type of {name!r} from its name: pass mime_type="
             )
     return name, mime_type

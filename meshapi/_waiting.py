@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Generic, NamedTuple, Optional, TypeVar
 
-from ._errors import APITimeoutError, MeshAPIError
+from ._errors import APITimeoutError, InvalidRequestError, MeshAPIError
 
 __all__ = [
     "JobFailedError",
@@ -73,7 +73,7 @@ def _check_seconds(name: str, value: Optional[float], *, allow_none: bool) -> No
     if value is None and allow_none:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+        raise InvalidRequestError(f"{name} must be a positive number of seconds, got {value!r}")
 
 
 class Waiter(Generic[T]):
@@ -100,7 +100,9 @@ class Waiter(Generic[T]):
         _check_seconds("poll_interval", poll_interval, allow_none=False)
         _check_seconds("max_interval", max_interval, allow_none=False)
         if on_progress is not None and not callable(on_progress):
-            raise TypeError(f"on_progress must be callable, got {type(on_progress).__name__}")
+            raise InvalidRequestError(
+                f"on_progress must be callable, got {type(on_progress).__name__}"
+            )
         self.what = what
         self.classify = classify
         self.started: Optional[float] = None

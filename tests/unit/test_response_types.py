@@ -21,7 +21,7 @@ import meshapi.resources
 from meshapi.resources._base import AsyncResource, SyncResource
 
 TARGET = Path(__file__).resolve().parents[2] / "meshapi" / "_response_types.py"
-SKIP = {"stream", "upload_file"}
+SKIP = {"stream", "upload_file", "wait", "wait_until_ready", "parse"}
 # (mode, sync?) -> (class suffix, wrapper function)
 MODES = {
     ("raw", True): ("WithRawResponse", "to_raw"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, List, Optional
 
 import pytest
@@ -108,3 +109,20 @@ def test_no_deadline_waits_forever_and_bad_settings_are_refused() -> None:
             Waiter("b", batch_verdict, max_wait=bad)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="on_progress"):
         Waiter("b", batch_verdict, on_progress="print")  # type: ignore[arg-type]
+
+
+async def test_helpers_that_are_not_one_response_refuse_raw_mode(api: Any) -> None:
+    from meshapi import InvalidRequestError
+
+    async def run(call: Any) -> None:
+        result = call(api.client)
+        if inspect.isawaitable(result):  # the async client's raw mode: an awaitable context
+            await result
+
+    with pytest.raises(InvalidRequestError, match="polls until the job ends"):
+        await run(lambda c: c.with_raw_response.batches.wait("batch_1"))
+    with pytest.raises(InvalidRequestError, match="polls"):
+        await run(lambda c: c.with_raw_response.rag.wait_until_ready("file_1"))
+    with pytest.raises(InvalidRequestError, match="parse"):
+        await run(lambda c: c.with_raw_response.chat.completions.parse(model="m", messages=[]))
+    assert api.gateway.requests == []
