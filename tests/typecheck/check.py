@@ -27,6 +27,7 @@ from meshapi import ChatCompletionParams, MeshAPI
 
 client = MeshAPI(base_url="https://api.meshapi.ai", api_key="rsk_...")
 pdf_bytes: bytes = b""
+pdf_path: str = "handbook.pdf"
 pcm_bytes: bytes = b""
 template_id: Optional[str] = None
 params = ChatCompletionParams(model="openai/gpt-4o-mini", messages=[])
