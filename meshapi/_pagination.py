@@ -64,6 +64,14 @@ class _Binding:
         self.fetch = fetch
         self.is_async = is_async
 
+    def __reduce__(self) -> Any:
+        # A pickled (or deep-copied) page keeps its items, not the client that fetched it.
+        return (_unbound, ())
+
+
+def _unbound() -> None:
+    return None
+
 
 class ListPage(ResponseModel):
     """A page of a list endpoint that iterates every item across pages.

@@ -93,3 +93,13 @@ async def test_async_pages_iterate_with_async_for_only() -> None:
     with pytest.raises(TypeError, match="async for"):
         list(first)
     assert (await first.aget_next_page()).last_id == "b2"
+
+
+def test_a_bound_page_pickles_without_its_client() -> None:
+    import pickle
+
+    page = batch_page(["b1"], has_more=True)
+    bind_page(page, CursorPagination(), {}, lambda q: q, is_async=False)
+    assert page.has_next_page()
+    copy = pickle.loads(pickle.dumps(page))
+    assert [b.id for b in copy] == ["b1"] and not copy.has_next_page()
