@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Mapping, Optional, Tuple, Type
 
 import httpx
 
+from ._config import MeshAPIConfig
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
@@ -31,6 +32,33 @@ if TYPE_CHECKING:
 __all__ = ["AsyncMeshAPI", "MeshAPI"]
 
 
+_ConfigValues = Tuple[
+    Optional[str], Optional[str], TimeoutTypes, int, float, Optional[Mapping[str, str]]
+]
+
+
+def _from_config(
+    config: MeshAPIConfig,
+    base_url: Optional[str],
+    token: Optional[str],
+    timeout: TimeoutTypes,
+    max_retries: int,
+    max_retry_wait: float,
+    default_headers: Optional[Mapping[str, str]],
+) -> _ConfigValues:
+    """The options: each argument given explicitly, else the config's value."""
+    if not isinstance(config, MeshAPIConfig):
+        raise TypeError(f"config must be a MeshAPIConfig, got {type(config).__name__}")
+    return (
+        base_url if base_url is not None else config.base_url,
+        token if token is not None else config.token,
+        timeout if timeout is not None else config.timeout,
+        max_retries if max_retries != DEFAULT_MAX_RETRIES else config.max_retries,
+        max_retry_wait if max_retry_wait != DEFAULT_MAX_RETRY_WAIT else config.max_retry_wait,
+        default_headers if default_headers is not None else (config.default_headers or None),
+    )
+
+
 class MeshAPI:
     """The synchronous client.
 
@@ -46,6 +74,7 @@ class MeshAPI:
         default_headers: headers sent on every request.
         httpx_client: your own ``httpx.Client`` (proxies, certificates...); it is not closed by
             :meth:`close`.
+        config: a :class:`MeshAPIConfig` supplying every option not given as an argument.
     """
 
     def __init__(
@@ -58,11 +87,16 @@ class MeshAPI:
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.Client] = None,
+        config: Optional[MeshAPIConfig] = None,
     ) -> None:
         if httpx_client is not None and not isinstance(httpx_client, httpx.Client):
             raise TypeError(
                 f"httpx_client must be an httpx.Client, got {type(httpx_client).__name__}"
                 " (use AsyncMeshAPI(async_httpx_client=...) for an httpx.AsyncClient)"
+            )
+        if config is not None:
+            base_url, token, timeout, max_retries, max_retry_wait, default_headers = _from_config(
+                config, base_url, token, timeout, max_retries, max_retry_wait, default_headers
             )
         self._http = SyncHttpClient(
             base_url=base_url,
@@ -191,11 +225,16 @@ class AsyncMeshAPI:
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         async_httpx_client: Optional[httpx.AsyncClient] = None,
+        config: Optional[MeshAPIConfig] = None,
     ) -> None:
         if async_httpx_client is not None and not isinstance(async_httpx_client, httpx.AsyncClient):
             raise TypeError(
                 "async_httpx_client must be an httpx.AsyncClient, got "
                 f"{type(async_httpx_client).__name__}"
+            )
+        if config is not None:
+            base_url, token, timeout, max_retries, max_retry_wait, default_headers = _from_config(
+                config, base_url, token, timeout, max_retries, max_retry_wait, default_headers
             )
         self._http = AsyncHttpClient(
             base_url=base_url,

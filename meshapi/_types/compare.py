@@ -15,6 +15,7 @@ __all__ = [
     "CompareResponse",
     "CompareResult",
     "CompareStreamEvent",
+    "ModelOverride",
 ]
 
 
@@ -31,6 +32,12 @@ class CompareModelOverride(_RequestPart):
     top_p: Optional[float] = None
     max_tokens: Optional[int] = None
     reasoning_effort: Optional[str] = None
+    system_prompt: Optional[str] = None
+    """A system message for this model only."""
+
+
+ModelOverride = CompareModelOverride
+"""The name meshapi 0.1.4 used for :class:`CompareModelOverride` (the same class)."""
 
 
 class CompareParams(RequestModel):
@@ -111,7 +118,8 @@ class CompareStreamEvent(ResponseModel):
     model: Optional[str] = None
     delta: Optional[str] = None
     finish_reason: Optional[str] = None
-    error: Optional[str] = None
+    error: Optional[Union[str, Dict[str, Any]]] = None
+    """A message, or an error object when the gateway sends one."""
     error_code: Optional[str] = None
     latency_ms: Optional[float] = None
     usage: Optional[Usage] = None

@@ -11,8 +11,15 @@ from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 from pydantic import Field
 
 from ._base import RequestModel, ResponseModel, Usage
+from .chat import ProviderPreferences
 
-__all__ = ["EmbeddingsData", "EmbeddingsParams", "EmbeddingsResponse"]
+__all__ = [
+    "EmbeddingItem",
+    "EmbeddingsData",
+    "EmbeddingsParams",
+    "EmbeddingsResponse",
+    "EmbeddingsUsage",
+]
 
 
 # ==============================================================================================
@@ -33,7 +40,12 @@ class EmbeddingsParams(RequestModel):
     dimensions: Optional[int] = None
     encoding_format: Optional[Literal["float", "base64"]] = None
     input_type: Optional[str] = None
-    provider: Optional[Union[str, Dict[str, Any]]] = None
+    provider: Optional[
+        Annotated[
+            Union[str, Dict[str, Any], ProviderPreferences], Field(union_mode="left_to_right")
+        ]
+    ] = None
+    """A provider name, or routing preferences (a dict or :class:`ProviderPreferences`)."""
     user: Optional[str] = None
 
 
@@ -72,6 +84,13 @@ class EmbeddingsData(ResponseModel):
         if sys.byteorder == "big":
             values.byteswap()
         return values.tolist()
+
+
+EmbeddingItem = EmbeddingsData
+"""The name meshapi 0.1.4 used for :class:`EmbeddingsData` (the same class)."""
+
+EmbeddingsUsage = Usage
+"""The name meshapi 0.1.4 used for the :class:`Usage` of embeddings (the same class)."""
 
 
 class EmbeddingsResponse(ResponseModel):
