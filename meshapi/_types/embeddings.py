@@ -35,7 +35,9 @@ class EmbeddingsParams(RequestModel):
     :meth:`EmbeddingsData.vector`.
     """
 
-    model: str
+    model: Optional[str] = None
+    """Required by the gateway unless a template or its default supplies it (optional here, as
+    in meshapi 0.1.4)."""
     input: Union[str, List[str], List[int], List[List[int]]]
     dimensions: Optional[int] = None
     encoding_format: Optional[Literal["float", "base64"]] = None
