@@ -117,6 +117,22 @@ def test_json_mode_follows_a_schema_written_in_the_messages(
     _check_city(json.loads(reply(prompt, system=system, json_mode=True)))
 
 
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Reply with a JSON object describing a cat (keys: name, age).",
+        "Return JSON with the fields title, year and rating for the film Alien.",
+    ],
+)
+def test_json_mode_gives_the_keys_the_prompt_lists(prompt: str) -> None:
+    value = json.loads(reply(prompt, json_mode=True))
+    numbers = {k for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
+    if "cat" in prompt:
+        assert set(value) == {"name", "age"} and numbers == {"age"}
+    else:
+        assert set(value) == {"title", "year", "rating"} and numbers == {"year", "rating"}
+
+
 def test_json_mode_without_a_schema_answers_an_object() -> None:
     value = json.loads(reply("What is the capital of France?", json_mode=True))
     assert value == {"answer": "The capital of France is Paris."} or "Paris" in value["answer"]

@@ -1110,7 +1110,7 @@ def generate_reply(req: ReplyRequest) -> Reply:
         value = build_from_schema(req.json_schema, prompt, answer=text)
         return Reply(text=json.dumps(value, ensure_ascii=False))
     if req.json_mode:
-        described = schema_in_messages(turns)
+        described = schema_in_messages(turns) or _schema_from_keys(prompt)
         if described is not None:
             value = build_from_schema(described, prompt, answer=text)
             return Reply(text=json.dumps(value, ensure_ascii=False))
@@ -1119,6 +1119,31 @@ def generate_reply(req: ReplyRequest) -> Reply:
 
 
 _SCHEMA_KEYS = ("properties", "$defs", "definitions", "items")
+_KEYS_RE = re.compile(
+    r"\b(?:keys|fields|properties|attributes)\s*(?::|named|called)?\s*"
+    r"((?:[\"'`]?[A-Za-z_][\w]*[\"'`]?)(?:\s*(?:,|and|&)\s*(?:and\s+)?[\"'`]?[A-Za-z_][\w]*[\"'`]?)+)",
+    re.IGNORECASE,
+)
+_NUMBER_KEYS = {
+    "age", "count", "number", "year", "years", "price", "amount", "total", "quantity", "score",
+    "population", "rating", "id", "size", "weight", "height", "length",
+}  # fmt: skip
+
+
+def _schema_from_keys(prompt: str) -> Optional[Dict[str, Any]]:
+    """A schema for "a JSON object ... (keys: name, age)": the listed keys, required; a key that
+    names a quantity is an integer, the others strings."""
+    match = _KEYS_RE.search(prompt)
+    if not match:
+        return None
+    keys = [k.strip("\"'`") for k in re.split(r"\s*(?:,|\band\b|&)\s*", match.group(1))]
+    keys = [k for k in keys if k and k.lower() != "and"]
+    if len(keys) < 2:
+        return None
+    props = {
+        k: {"type": "integer" if set(_prop_words(k)) & _NUMBER_KEYS else "string"} for k in keys
+    }
+    return {"type": "object", "properties": props, "required": keys}
 
 
 def schema_in_messages(turns: Sequence[Turn]) -> Optional[Dict[str, Any]]:
