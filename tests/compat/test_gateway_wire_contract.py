@@ -77,12 +77,48 @@ def test_chat_completions(http: httpx.Client) -> None:
     frames = list(sse(http.post("/v1/chat/completions", json=body)))
     chunks = [check("ChatCompletionChunk", data) for _, data in frames]
     assert chunks and chunks[-1].usage is not None
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "population": {"type": "integer"}},
+        "required": ["city", "population"],
+        "additionalProperties": False,
+    }
+    structured = http.post(
+        "/v1/chat/completions",
+        json={
+            "model": CHAT_MODEL,
+            "messages": MESSAGES,
+            "temperature": 0,
+            "max_tokens": 1000,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "schema": schema},
+            },
+        },
+    )
+    reply = check("ChatCompletionResponse", structured.json())
+    assert reply.choices[0].finish_reason == "stop"
+    value = json.loads(reply.choices[0].message.content)
+    assert value["city"] == "Paris" and type(value["population"]) is int
+    audio = http.post(
+        "/v1/chat/completions",
+        json={
+            "model": "openai/gpt-4o-audio-preview",
+            "messages": MESSAGES,
+            "modalities": ["text", "audio"],
+            "audio": {"voice": "alloy", "format": "wav"},
+        },
+    )
+    assert audio.status_code == 200, audio.text
+    assert check("ChatCompletionResponse", audio.json()).choices[0].message.audio
 
 
 def test_responses(http: httpx.Client) -> None:
     answer = http.post("/v1/responses", json={"model": "openai/o4-mini", "input": "Hi there"})
     assert answer.status_code == 200, answer.text
     assert check("ResponsesResponse", answer.json()).usage.input_tokens
+    kept = http.get(f"/v1/responses/{answer.json()['id']}")
+    assert check("ResponsesResponse", kept.json()).id == answer.json()["id"]
     frames = list(
         sse(
             http.post(
@@ -100,6 +136,15 @@ def test_embeddings(http: httpx.Client) -> None:
         "/v1/embeddings", json={"model": "openai/text-embedding-3-small", "input": ["a", "b"]}
     )
     assert len(check("EmbeddingsResponse", answer.json()).data) == 2
+    packed = http.post(
+        "/v1/embeddings",
+        json={
+            "model": "openai/text-embedding-3-small",
+            "input": "a",
+            "encoding_format": "base64",
+        },
+    )
+    assert isinstance(check("EmbeddingsResponse", packed.json()).data[0].embedding, str)
 
 
 def test_compare(http: httpx.Client) -> None:
@@ -127,6 +172,7 @@ def test_batches(http: httpx.Client) -> None:
     batch = check("BatchObject", created.json())
     check("BatchObject", http.get(f"/v1/batches/{batch.id}").json())
     check("BatchListResponse", http.get("/v1/batches", params={"limit": 5}).json())
+    check("BatchObject", http.post(f"/v1/batches/{batch.id}/cancel").json())
 
 
 def test_models(http: httpx.Client) -> None:
@@ -197,6 +243,8 @@ def test_images(http: httpx.Client) -> None:
     assert reply.usage.prompt_tokens > 0 and reply.usage.completion_tokens > 0
     assert reply.usage.total_tokens == reply.usage.prompt_tokens + reply.usage.completion_tokens
     assert reply.quality in ("low", "medium", "high", "standard", "hd")  # never "auto"
+    inline = http.post("/v1/images/generations", json={**body, "response_format": "b64_json"})
+    assert check("ImageGenerationResponse", inline.json()).data[0].b64_json
     frames = list(
         sse(http.post("/v1/images/generations", json={**body, "stream": True, "partial_images": 1}))
     )

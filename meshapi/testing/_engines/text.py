@@ -30,7 +30,7 @@ import json
 import operator
 import random
 import re
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 __all__ = [
     "Attachment",
@@ -510,11 +510,8 @@ def _build_string(
         date = ents.take("dates")
         found = date is not None
         value = f"{date or '2025-01-01'}T12:00:00Z"
-    elif words & {"country", "nation", "capital"} and (
-        _place_facts(ents.text).get("capital" if "capital" in words else "country")
-    ):
-        value = _place_facts(ents.text)["capital" if "capital" in words else "country"]
-        found = True
+    elif _fact_for(words, ents.text) is not None:
+        value, found = _fact_for(words, ents.text), True
     elif words & _LOCATION_PROPS:
         value = ents.take("locations") or ents.take("proper")
         found = value is not None
@@ -740,6 +737,19 @@ def _place_facts(text: str) -> Dict[str, str]:
             facts["country"] = country
             facts["capital"] = _CAPITALS[country.lower()]
     return facts
+
+
+def _fact_for(words: Set[str], text: str) -> Optional[str]:
+    """The known fact a schema property asks for: a ``country``, a ``capital``, or the ``city``
+    a question about a capital means ("the capital of France" -> Paris)."""
+    facts = _place_facts(text)
+    if words & {"capital"}:
+        return facts.get("capital")
+    if words & {"country", "nation"}:
+        return facts.get("country")
+    if words & {"city"} and "capital" in text.lower():
+        return facts.get("capital")
+    return None
 
 
 _OPS: Dict[type, Callable[[Any, Any], Any]] = {
