@@ -209,4 +209,10 @@ def test_realtime_text_and_tools_validate_against_openai_types(oa: openai.OpenAI
         parts = [e.part for e in events if e.type.startswith("response.content_part.")]
         assert parts and all(p.type == "text" for p in parts)
         assert "Sunny" in parts[-1].text
+        # tool_choice "none": the same kind of question gets words, not a call.
+        conn.conversation.item.create(item=user("And the weather in Rome?"))
+        conn.response.create(response={"tool_choice": "none"})
+        events = until_done(conn)
+        assert not [e for e in events if e.type.startswith("response.function_call_arguments")]
+        assert events[-1].response.output[0].type == "message"
     assert not [e for e in seen if e.type == "error"]
