@@ -77,6 +77,23 @@ def test_chat_completions(http: httpx.Client) -> None:
     frames = list(sse(http.post("/v1/chat/completions", json=body)))
     chunks = [check("ChatCompletionChunk", data) for _, data in frames]
     assert chunks and chunks[-1].usage is not None
+    audio = http.post(
+        "/v1/chat/completions",
+        json={
+            "model": "openai/gpt-4o-audio-preview",
+            "messages": MESSAGES,
+            "modalities": ["text", "audio"],
+            "audio": {"voice": "alloy", "format": "wav"},
+        },
+    )
+    assert audio.status_code == 200, audio.text
+    assert check("ChatCompletionResponse", audio.json()).choices[0].message.audio
+
+
+@pytest.mark.parametrize("model", [CHAT_MODEL, "google/gemini-3-flash-preview"])
+def test_structured_output_as_the_0_1_11_tests_ask(http: httpx.Client, model: str) -> None:
+    """protocol-0.1.11: json_schema without ``strict``, temperature 0, max_tokens 1000: the
+    content is JSON honouring the types (an integer stays an integer), finish_reason stop."""
     schema = {
         "type": "object",
         "properties": {"city": {"type": "string"}, "population": {"type": "integer"}},
@@ -86,7 +103,7 @@ def test_chat_completions(http: httpx.Client) -> None:
     structured = http.post(
         "/v1/chat/completions",
         json={
-            "model": CHAT_MODEL,
+            "model": model,
             "messages": MESSAGES,
             "temperature": 0,
             "max_tokens": 1000,
@@ -100,17 +117,6 @@ def test_chat_completions(http: httpx.Client) -> None:
     assert reply.choices[0].finish_reason == "stop"
     value = json.loads(reply.choices[0].message.content)
     assert value["city"] == "Paris" and type(value["population"]) is int
-    audio = http.post(
-        "/v1/chat/completions",
-        json={
-            "model": "openai/gpt-4o-audio-preview",
-            "messages": MESSAGES,
-            "modalities": ["text", "audio"],
-            "audio": {"voice": "alloy", "format": "wav"},
-        },
-    )
-    assert audio.status_code == 200, audio.text
-    assert check("ChatCompletionResponse", audio.json()).choices[0].message.audio
 
 
 def test_responses(http: httpx.Client) -> None:
