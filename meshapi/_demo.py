@@ -17,6 +17,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, TextIO, Tuple
 
 from . import (
+    APIConnectionError,
     BatchRequestItem,
     BulkEmbedRequest,
     ChatCompletionParams,
@@ -27,6 +28,7 @@ from . import (
     EmbeddingsParams,
     ImageGenerationParams,
     MeshAPI,
+    MeshAPIError,
     NotFoundError,
     ResponsesParams,
     SearchRequest,
@@ -361,6 +363,21 @@ def run_demo(
     return 0
 
 
+def _probe(base_url: str, token: str) -> Optional[Tuple[str, int]]:
+    """Fail fast: one quick call, no retries. ``(one-line reason, exit status)`` when the
+    gateway does not answer or refuses the key; ``None`` when the tour can start."""
+    from ._cli.errors import error_line, exit_status
+
+    try:
+        with MeshAPI(base_url=base_url, token=token, timeout=5.0, max_retries=0) as client:
+            client.models.list()
+    except APIConnectionError as exc:
+        return f"nothing answers at {base_url} ({exc.message})", exit_status(exc)
+    except MeshAPIError as exc:
+        return f"{base_url} refused the first call: {error_line(exc, token)}", exit_status(exc)
+    return None
+
+
 def main(args: Optional[argparse.Namespace] = None) -> int:
     """Entry point of ``meshapi demo``: the embedded gateway unless ``--base-url`` is given."""
     base_url = getattr(args, "base_url", None)
@@ -371,6 +388,11 @@ def main(args: Optional[argparse.Namespace] = None) -> int:
         if not token:
             print("meshapi demo: --base-url needs --token (or MESHAPI_TOKEN)", file=sys.stderr)
             return 2
+        problem = _probe(base_url, token)
+        if problem is not None:
+            message, status = problem
+            print(f"meshapi demo: {message}", file=sys.stderr)
+            return status
         out.write(f"MeshAPI demo against {base_url}\n")
         return run_demo(base_url, token)
     try:

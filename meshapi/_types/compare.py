@@ -118,8 +118,7 @@ class CompareStreamEvent(ResponseModel):
     model: Optional[str] = None
     delta: Optional[str] = None
     finish_reason: Optional[str] = None
-    error: Optional[Union[str, Dict[str, Any]]] = None
-    """A message, or an error object when the gateway sends one."""
+    error: Optional[str] = None
     error_code: Optional[str] = None
     latency_ms: Optional[float] = None
     usage: Optional[Usage] = None

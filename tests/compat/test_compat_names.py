@@ -51,6 +51,14 @@ def test_a_014_name_is_the_same_object_as_ours(alias: str, ours: str) -> None:
     assert getattr(meshapi, alias) is getattr(meshapi, ours)
 
 
+def _samples(name: str, doc: ModelDoc) -> Dict[str, Any]:
+    values = sample_fields(doc, V014)
+    for (model, field), value in NARROWER.items():
+        if model == name:
+            values[field] = value
+    return values
+
+
 def _nested_as_models(model: ModelDoc, values: Dict[str, Any]) -> Dict[str, Any]:
     """The same values with each nested model built from OUR class of that name."""
     out = dict(values)
@@ -89,10 +97,14 @@ STRICTER_RESPONSES = {
 }
 
 
+# Fields 0.1.4 typed `Any` that we type by what the wire carries: given a value of that type.
+NARROWER = {("CompareStreamEvent", "error"): "the model failed"}
+
+
 @pytest.mark.parametrize("name", sorted(V014.models))
 def test_every_014_model_builds_from_its_required_fields_alone(name: str) -> None:
     doc = V014.models[name]
-    values = sample_fields(doc, V014)
+    values = _samples(name, doc)
     required = {f.name: values[f.name] for f in doc.fields if f.required}
     extra = STRICTER_RESPONSES.get(name, set())
     required.update({field: values[field] for field in extra})
@@ -108,7 +120,7 @@ def test_the_stricter_response_models_are_response_models() -> None:
 def test_every_014_model_builds_from_its_listed_fields(name: str) -> None:
     doc = V014.models[name]
     cls = getattr(meshapi, name)
-    values = sample_fields(doc, V014)
+    values = _samples(name, doc)
     _check_built(cls(**values), values)
     _check_built(cls(**_nested_as_models(doc, values)), values)
     # A params model serialises to the wire with what it was given.

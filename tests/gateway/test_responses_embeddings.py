@@ -89,6 +89,10 @@ def test_reasoning_on_a_model_that_cannot_think_is_400(api: httpx.Client) -> Non
         json={"model": "openai/gpt-4o-mini", "input": "x", "reasoning": {"effort": "high"}},
     )
     assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid_request",
+        "message": "Model 'openai/gpt-4o-mini' does not support reasoning.",
+    }
 
 
 def test_function_tools_round_trip_through_function_call_output(api: httpx.Client) -> None:
@@ -311,3 +315,5 @@ def test_bad_embedding_requests_are_rejected_clearly(
     body.setdefault("model", "openai/text-embedding-3-small")
     response = api.post("/v1/embeddings", json=body)
     assert response.status_code == status, response.text
+    codes = {400: "invalid_request", 404: "model_not_found", 422: "validation_error"}
+    assert response.json()["error"]["code"] == codes[status]
