@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # that they agree). A star import where the module's own __all__ is exactly what we export.
     from ._accumulate import ChatCompletionAccumulator as ChatCompletionAccumulator
     from ._client import *  # noqa: F403
+    from ._config import MeshAPIConfig as MeshAPIConfig
     from ._endpoint import BodyCallOptions as BodyCallOptions
     from ._endpoint import CallOptions as CallOptions
     from ._errors import APIConnectionError as APIConnectionError
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
 _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._accumulate": ("ChatCompletionAccumulator",),
     "._client": ("AsyncMeshAPI", "MeshAPI"),
+    "._config": ("MeshAPIConfig",),
     "._errors": (
         "APIConnectionError",
         "APIStatusError",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Literal, Optional
 
+from pydantic import model_validator
 from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
@@ -13,6 +14,7 @@ __all__ = [
     "ImageGenerationParams",
     "ImageGenerationParamsDict",
     "ImageGenerationResponse",
+    "ImageItem",
     "ImageStreamEvent",
     "ImageUsage",
 ]
@@ -70,13 +72,50 @@ class ImageData(ResponseModel):
     revised_prompt: Optional[str] = None
 
 
-class ImageUsage(ResponseModel):
-    """Token counts of an image generation; a count the gateway left out reads as 0."""
+ImageItem = ImageData
+"""The name meshapi 0.1.4 used for :class:`ImageData` (the same class)."""
 
+# The two spellings of the same counts: MeshAPI's (chat-style) and OpenAI's images API.
+_USAGE_SPELLINGS = (("prompt_tokens", "input_tokens"), ("completion_tokens", "output_tokens"))
+
+
+class ImageUsage(ResponseModel):
+    """Token counts of an image generation.
+
+    The gateway reports ``prompt_tokens`` / ``completion_tokens`` / ``total_tokens``; OpenAI's
+    images API calls the first two ``input_tokens`` / ``output_tokens``. Either spelling is read
+    and both attributes are filled, so ``usage.prompt_tokens`` and ``usage.input_tokens`` agree
+    whichever one the server sent. A count the server left out entirely reads as 0
+    (``"total_tokens" in usage.model_fields_set`` tells the two apart); a missing total is the
+    sum of the other two.
+    """
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
-    total_tokens: int = 0
     input_tokens_details: Optional[Dict[str, Any]] = None
+    output_tokens_details: Optional[Dict[str, Any]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _either_spelling(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        filled = dict(data)
+        for ours, theirs in _USAGE_SPELLINGS:
+            if filled.get(ours) is None and filled.get(theirs) is not None:
+                filled[ours] = filled[theirs]
+            elif filled.get(theirs) is None and filled.get(ours) is not None:
+                filled[theirs] = filled[ours]
+        if filled.get("total_tokens") is None and (
+            filled.get("prompt_tokens") is not None or filled.get("completion_tokens") is not None
+        ):
+            prompt, completion = filled.get("prompt_tokens"), filled.get("completion_tokens")
+            if isinstance(prompt, int) and isinstance(completion, int):
+                filled["total_tokens"] = prompt + completion
+        return filled
 
 
 class ImageGenerationResponse(ResponseModel):

@@ -91,6 +91,9 @@ PARSERS: Dict[str, Callable[[], List[BaseModel]]] = {
     "image_generation_response.json": lambda: [
         t.ImageGenerationResponse.model_validate_json(read("image_generation_response.json"))
     ],
+    "error_envelope.json": lambda: [
+        t.ApiErrorEnvelope.model_validate_json(read("error_envelope.json"))
+    ],
     "image_stream_events.json": lambda: [
         t.ImageStreamEvent.model_validate_json(json.dumps(f))
         for f in frames("image_stream_events.json")
@@ -439,7 +442,6 @@ MISSING_REQUIRED = [
         t.ChatCompletionResponse,
         ["choices", 0, "message", "tool_calls", 0, "function", "arguments"],
     ),
-    ("responses_response.json", t.ResponsesResponse, ["id"]),
     ("embeddings_response.json", t.EmbeddingsResponse, ["data"]),
     ("embeddings_response.json", t.EmbeddingsResponse, ["data", 0, "embedding"]),
     ("compare_response.json", t.CompareResponse, ["results"]),
