@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ._streaming import Stream as Stream
     from ._types import *  # noqa: F403
     from ._version import __version__ as __version__
+    from .resources.audio import *  # noqa: F403
     from .resources.batches import *  # noqa: F403
     from .resources.chat import *  # noqa: F403
     from .resources.compare import *  # noqa: F403
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from .resources.realtime import *  # noqa: F403
     from .resources.responses import *  # noqa: F403
     from .resources.templates import *  # noqa: F403
+    from .resources.videos import *  # noqa: F403
 
 # Every public name, written once: the module that defines it. `__all__` and the lazy loader are
 # derived from this table; the models are the `_types` package's own table.
@@ -83,6 +85,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._streaming": ("AsyncStream", "Stream"),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
     "._version": ("__version__",),
+    ".resources.audio": ("AsyncAudioResource", "AudioResource"),
     ".resources.batches": ("AsyncBatchesResource", "BatchesResource"),
     ".resources.chat": (
         "AsyncChatCompletionStream",
@@ -107,6 +110,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".resources.responses": ("AsyncResponsesResource", "ResponsesResource"),
     ".resources.templates": ("AsyncTemplatesResource", "TemplatesResource"),
+    ".resources.videos": ("AsyncVideosResource", "VideosResource"),
 }
 
 if not TYPE_CHECKING:

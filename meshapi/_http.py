@@ -8,9 +8,10 @@ configuration, builds requests and makes every retry decision (``wait_after_erro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
+from typing import IO, Any, Callable, Dict, Iterator, Mapping, Optional, TypeVar, Union
 
 import httpx
 from pydantic import ValidationError
@@ -33,7 +34,16 @@ from ._request import (
 from ._retry import RetryDecision, decide_after_exception, decide_after_status, parse_retry_after
 from ._version import __version__
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncHttpClient", "BaseHttpClient", "SyncHttpClient"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AsyncHttpClient",
+    "BaseHttpClient",
+    "Destination",
+    "SyncHttpClient",
+]
+
+Destination = Union[str, "os.PathLike[str]", IO[bytes]]
+"""Where a downloaded body goes: a path (created or truncated) or a binary file object."""
 
 T = TypeVar("T")
 
@@ -347,6 +357,31 @@ class BaseHttpClient:
         return f"{request.method} {request.url.path}"
 
 
+@contextlib.contextmanager
+def _sink(destination: Destination) -> Iterator[Callable[[bytes], Any]]:
+    """The ``write`` of a destination. A path is opened here, and removed again if the download
+    fails part way, so a failed call never leaves half a file behind; a file object is the
+    caller's (written to, never closed)."""
+    if isinstance(destination, (str, os.PathLike)):
+        path = os.fspath(destination)
+        with open(path, "wb") as file:
+            try:
+                yield file.write
+            except BaseException:
+                file.close()
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+                raise
+        return
+    write = getattr(destination, "write", None)
+    if not callable(write):
+        raise TypeError(
+            "the destination must be a path or a binary file object opened for writing, "
+            f"got {type(destination).__name__}"
+        )
+    yield write
+
+
 def _clean_params(params: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
     if not params:
         return None
@@ -410,6 +445,22 @@ class SyncHttpClient(BaseHttpClient):
     ) -> httpx.Response:
         """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
         return self._send(self.build_upload(self.client, url, content, content_type, timeout))
+
+    def download(self, opts: RequestOptions, destination: Destination) -> int:
+        """Send (retried like any call until the answer starts), then copy the body to
+        ``destination`` chunk by chunk, never holding all of it; returns the bytes written."""
+        response = self.send(opts, stream=True)
+        written = 0
+        try:
+            with _sink(destination) as write:
+                for chunk in response.iter_bytes():
+                    write(chunk)
+                    written += len(chunk)
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc, response.request) from exc
+        finally:
+            response.close()
+        return written
 
     def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         attempt = 0
@@ -492,6 +543,22 @@ class AsyncHttpClient(BaseHttpClient):
     ) -> httpx.Response:
         """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
         return await self._send(self.build_upload(self.client, url, content, content_type, timeout))
+
+    async def download(self, opts: RequestOptions, destination: Destination) -> int:
+        """Send (retried like any call until the answer starts), then copy the body to
+        ``destination`` chunk by chunk, never holding all of it; returns the bytes written."""
+        response = await self.send(opts, stream=True)
+        written = 0
+        try:
+            with _sink(destination) as write:
+                async for chunk in response.aiter_bytes():
+                    write(chunk)
+                    written += len(chunk)
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc, response.request) from exc
+        finally:
+            await response.aclose()
+        return written
 
     async def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         attempt = 0

@@ -55,6 +55,7 @@ from .._lazy import lazy_attributes
 if TYPE_CHECKING:
     # What type checkers see: each module's own literal __all__.
     from ._base import *  # noqa: F403
+    from .audio import *  # noqa: F403
     from .batches import *  # noqa: F403
     from .chat import *  # noqa: F403
     from .compare import *  # noqa: F403
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
     from .rag import *  # noqa: F403
     from .responses import *  # noqa: F403
     from .templates import *  # noqa: F403
+    from .videos import *  # noqa: F403
 
 # Which module defines each public name: written here once (besides the module's own __all__,
 # which tests/unit/test_exports.py checks against this table). `__all__` and the lazy loader
@@ -122,8 +124,11 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".images": (
         "ImageData",
+        "ImageEditParams",
+        "ImageGenerationChunk",
         "ImageGenerationParams",
         "ImageGenerationResponse",
+        "ImageRef",
         "ImageStreamEvent",
         "ImageUsage",
     ),
@@ -157,6 +162,31 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "DeleteTemplateResponse",
         "TemplateSummary",
         "UpdateTemplateParams",
+    ),
+    # 0.1.11 media: audio and video (images edits are in ".images").
+    ".audio": (
+        "AudioTranslationsParams",
+        "ListVoicesParams",
+        "PronunciationDictionaryLocator",
+        "SpeechParams",
+        "TranscriptionParams",
+        "TranscriptionResponse",
+        "TranscriptionTranslateParams",
+        "Voice",
+        "VoiceSettings",
+        "VoicesResponse",
+    ),
+    ".videos": (
+        "VIDEO_TERMINAL_STATUSES",
+        "CreateVideoGenerationResponse",
+        "ListVideoGenerationsParams",
+        "VideoContentItem",
+        "VideoGenerationParams",
+        "VideoTaskContent",
+        "VideoTaskError",
+        "VideoTaskListResponse",
+        "VideoTaskResponse",
+        "VideoTaskUsage",
     ),
 }
 

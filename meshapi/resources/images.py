@@ -7,7 +7,12 @@ from typing import Any, Mapping, Union
 from .._endpoint import Endpoint
 from .._request import ExtraHeaders, TimeoutTypes
 from .._streaming import AsyncStream, Stream, model_decoder
-from .._types import ImageGenerationParams, ImageGenerationResponse, ImageStreamEvent
+from .._types import (
+    ImageEditParams,
+    ImageGenerationParams,
+    ImageGenerationResponse,
+    ImageStreamEvent,
+)
 from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncImagesResource", "ImagesResource"]
@@ -21,8 +26,12 @@ GENERATE = Endpoint(
     sets_stream=False,
 )
 STREAM = GENERATE.streaming(model_decoder(ImageStreamEvent))
+EDIT = Endpoint(
+    "POST", "/v1/images/edits", ImageGenerationResponse, name="edit", params=ImageEditParams
+)
 
 ImageParamsInput = Union[ImageGenerationParams, Mapping[str, Any]]
+ImageEditInput = Union[ImageEditParams, Mapping[str, Any]]
 
 
 class ImagesResource(SyncResource):
@@ -47,6 +56,17 @@ class ImagesResource(SyncResource):
     ) -> Stream[ImageStreamEvent]:
         """Stream image chunks (partial images, then the completed ones)."""
         return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+
+    def edit(
+        self,
+        params: ImageEditInput,
+        *,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> ImageGenerationResponse:
+        """Edit a picture (``operation``: edit, inpaint, outpaint, mix, reframe, upscale,
+        remove_background); the pictures go as ``data:`` URLs or base64, never http(s) URLs."""
+        return self._call(EDIT, params=params, extra_headers=extra_headers, timeout=timeout)
 
 
 class AsyncImagesResource(AsyncResource):
@@ -73,3 +93,14 @@ class AsyncImagesResource(AsyncResource):
     ) -> AsyncStream[ImageStreamEvent]:
         """Stream image chunks (partial images, then the completed ones)."""
         return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+
+    async def edit(
+        self,
+        params: ImageEditInput,
+        *,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> ImageGenerationResponse:
+        """Edit a picture (``operation``: edit, inpaint, outpaint, mix, reframe, upscale,
+        remove_background); the pictures go as ``data:`` URLs or base64, never http(s) URLs."""
+        return await self._call(EDIT, params=params, extra_headers=extra_headers, timeout=timeout)
