@@ -13,6 +13,7 @@ from ._core.gateway import Gateway
 from ._http.context import RequestContextMiddleware, exception_handlers
 from ._routes import (
     admin,
+    audio,
     batches,
     chat,
     compare,
@@ -23,6 +24,7 @@ from ._routes import (
     realtime,
     responses,
     templates,
+    videos,
 )
 from ._services.batches import BatchJobs
 from ._services.images import ImageFiles
@@ -49,6 +51,8 @@ def create_app(gateway: Gateway) -> Starlette:
         *batches.routes(),
         *rag.routes(),
         *realtime.routes(),
+        *audio.routes(),
+        *videos.routes(),
     ]
 
     @contextlib.asynccontextmanager

@@ -34,6 +34,8 @@ class GatewayOptions:
     rag_parent_words: int = 300
     rag_max_upload_bytes: int = 25 * 1024 * 1024
     rag_embedding_model: str = "openai/text-embedding-3-small"
+    # Video generation: the pause between a task's status changes (queued, running, done).
+    video_step_delay: float = 0.05
 
     @classmethod
     def from_mapping(cls, values: Optional[Mapping[str, Any]]) -> GatewayOptions:

@@ -11,7 +11,14 @@ import binascii
 import struct
 from typing import Optional, Tuple
 
-__all__ = ["SAMPLE_RATE", "audio_seconds", "decode_base64", "pcm16_seconds", "wav_bytes"]
+__all__ = [
+    "SAMPLE_RATE",
+    "audio_seconds",
+    "decode_base64",
+    "pcm16_seconds",
+    "wav_bytes",
+    "wav_pcm16",
+]
 
 SAMPLE_RATE = 24000
 
@@ -43,6 +50,24 @@ def _wav_info(data: bytes) -> Optional[Tuple[int, int, int]]:
             _, channels, _, byte_rate, _, _ = struct.unpack("<HHIIHH", data[pos + 8 : pos + 24])
         elif chunk == b"data":
             return byte_rate, min(size, len(data) - pos - 8), channels
+        pos += 8 + size + (size & 1)
+    return None
+
+
+def wav_pcm16(data: bytes) -> Optional[Tuple[bytes, int, int]]:
+    """(PCM16 samples, sample rate, channels) of a 16-bit PCM WAV file, or None if it is not
+    one."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    pos, rate, channels, bits, fmt = 12, 0, 1, 0, 0
+    while pos + 8 <= len(data):
+        chunk, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
+        if chunk == b"fmt " and size >= 16:
+            fmt, channels, rate, _, _, bits = struct.unpack("<HHIIHH", data[pos + 8 : pos + 24])
+        elif chunk == b"data":
+            if fmt != 1 or bits != 16 or rate <= 0:
+                return None
+            return data[pos + 8 : pos + 8 + size], rate, channels
         pos += 8 + size + (size & 1)
     return None
 
