@@ -61,7 +61,7 @@ class ChatCompletionAccumulator:
         This runs for every streamed chunk, so the common chunk (one choice, some text) takes a
         short path that reads the models' field values from their ``__dict__`` (where pydantic
         keeps them: half the cost of attribute access) and asks pydantic's own bookkeeping which
-        fields the frame carried; anything else goes through :meth:`_rare`.
+        fields the frame carried; anything else goes through :meth:`_fold_all_but_text`.
         """
         states = self._choices
         for chunk in chunks:
@@ -87,10 +87,13 @@ class ChatCompletionAccumulator:
                     state.content.append(content)
                 finish = values["finish_reason"]
                 if finish is not None or not delta.__pydantic_fields_set__ <= _TEXT_ONLY:
-                    self._rare(state, finish, delta)
+                    self._fold_all_but_text(state, finish, delta)
 
     @staticmethod
-    def _rare(state: _Choice, finish_reason: Optional[str], delta: ChoiceDelta) -> None:
+    def _fold_all_but_text(
+        state: _Choice, finish_reason: Optional[str], delta: ChoiceDelta
+    ) -> None:
+        """Role, refusal, reasoning, tool-call pieces and the finish reason of one delta."""
         if delta.role:
             state.role = delta.role
         if delta.refusal:

@@ -16,7 +16,6 @@ it there and in :meth:`_Route.build`, and every endpoint has it.
 from __future__ import annotations
 
 import json
-import mimetypes
 import os
 from typing import (
     TYPE_CHECKING,
@@ -30,11 +29,10 @@ from typing import (
     Sequence,
     Tuple,
     Type,
+    TypedDict,
     TypeVar,
     Union,
 )
-
-from typing_extensions import TypedDict
 
 from ._request import (
     ExtraHeaders,
@@ -207,6 +205,8 @@ def encode_multipart(
     ``true``/``false``, lists and objects as JSON, ``None`` left out), ``files`` as file parts
     (bytes, ``(filename, bytes)`` or ``(filename, bytes, content_type)``; the type is guessed
     from the filename when not given)."""
+    import mimetypes  # deferred: only multipart endpoints pay for it
+
     boundary = boundary or os.urandom(16).hex()
     out: List[bytes] = []
     for name, value in fields.items():
@@ -309,10 +309,9 @@ class _Route:
                 raise TypeError(f"{self.name}() takes no request body")
             return None, {}
         model = model_body(params, self.params, self.name)
-        wire: Dict[str, Any] = model.to_wire()
+        wire: Dict[str, Any] = model.to_wire(leave_out=self.multipart_files)
         files: Dict[str, Any] = {}
         for name in self.multipart_files:
-            wire.pop(name, None)
             value = getattr(model, name, None)
             if value is not None:
                 files[name] = value
@@ -334,12 +333,26 @@ class _Route:
         path_args: Sequence[str] = (),
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
+        *,
+        fields: Optional[Mapping[str, Any]] = None,
         **options: Any,
     ) -> RequestOptions:
-        """The :class:`RequestOptions` of one call (``options``: see :class:`CallOptions`)."""
+        """The :class:`RequestOptions` of one call.
+
+        ``params`` is a params model or a dict; ``fields`` the same fields given as keyword
+        arguments (a method's ``**kwargs``), for callers who pass no params object; ``options``:
+        see :class:`CallOptions`.
+        """
         path = self.render_path(path_args)
         if query is not None and self.pagination is not None:
             self.pagination.check(query)
+        if fields:
+            if params is not None:
+                raise TypeError(
+                    f"{self.name}() takes a params object or keyword arguments, not both "
+                    f"(got both, and {', '.join(sorted(fields))} as keywords)"
+                )
+            params = dict(fields)
         body, files = self.body(params)
         content: Optional[bytes] = None
         headers: Optional[Mapping[str, str]] = options.get("extra_headers")

@@ -65,7 +65,6 @@ class SSEDecoder:
         "_data",
         "_decoder",
         "_event",
-        "_event_id",
         "_partial",
         "_skip_lf",
         "last_event_id",
@@ -78,7 +77,6 @@ class SSEDecoder:
         self._skip_lf = False
         self._data: List[str] = []
         self._event: Optional[str] = None
-        self._event_id: Optional[str] = None
         self.last_event_id: Optional[str] = None
         self.retry: Optional[int] = None
 
@@ -91,7 +89,7 @@ class SSEDecoder:
         """Decode one read. Raises ``UnicodeDecodeError`` on bytes that are not UTF-8."""
         return cast(List[ServerSentEvent], self._feed(chunk, False))
 
-    def feed_plain(self, chunk: bytes) -> List[Union[str, ServerSentEvent]]:
+    def feed_data_or_events(self, chunk: bytes) -> List[Union[str, ServerSentEvent]]:
         """Like :meth:`feed`, but an event with no ``event:`` name comes as its data string.
 
         The stream layer ignores ``id`` and ``retry``, and nearly every frame of a chat stream

@@ -157,21 +157,22 @@ def dict_decoder(build: Callable[[Optional[str], Dict[str, Any]], T], name: str)
 class StreamCore(Generic[T]):
     """Bytes in, items out, and the end-of-stream verdict. No I/O."""
 
-    __slots__ = ("_decode", "_decoder", "done", "request_id", "what")
+    __slots__ = ("_decode", "_decoder", "done", "request_id", "request_label")
 
-    def __init__(self, decode: Decoder[T], request_id: Optional[str], what: str) -> None:
+    def __init__(self, decode: Decoder[T], request_id: Optional[str], request_label: str) -> None:
         self._decode = decode
         self._decoder = SSEDecoder()
         self.request_id = request_id
-        self.what = what
+        self.request_label = request_label
         self.done = False
 
     def feed(self, chunk: bytes) -> List[T]:
         try:
-            events = self._decoder.feed_plain(chunk)
+            events = self._decoder.feed_data_or_events(chunk)
         except UnicodeDecodeError as exc:
             raise InvalidResponseError(
-                f"stream of {self.what} is not valid UTF-8 ({exc.reason} at byte {exc.start})",
+                f"stream of {self.request_label} is not valid UTF-8 "
+                f"({exc.reason} at byte {exc.start})",
                 error_code="invalid_response",
                 request_id=self.request_id,
             ) from None
@@ -192,7 +193,7 @@ class StreamCore(Generic[T]):
     def interrupted(self, cause: Optional[BaseException] = None) -> StreamInterruptedError:
         how = f" ({type(cause).__name__})" if cause is not None else ""
         return StreamInterruptedError(
-            f"the stream of {self.what} ended before [DONE]{how}: the connection was cut "
+            f"the stream of {self.request_label} ended before [DONE]{how}: the connection was cut "
             "and the rest of the answer is lost",
             error_code="stream_interrupted",
             request_id=self.request_id,
@@ -213,7 +214,7 @@ def _read_error(exc: httpx.HTTPError, core: StreamCore[Any]) -> MeshAPIError:
     """The error for a transport failure while reading the stream: a stall or a cut."""
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
-            f"the stream of {core.what} stalled: no data within the read timeout",
+            f"the stream of {core.request_label} stalled: no data within the read timeout",
             error_code="timeout",
             request_id=core.request_id,
         )
@@ -226,9 +227,9 @@ class _StreamBase(Generic[T]):
     """What a stream knows, shared by both shells: its response, its core, whether it is open
     or being read. No I/O."""
 
-    def __init__(self, decode: Decoder[T], what: str) -> None:
+    def __init__(self, decode: Decoder[T], request_label: str) -> None:
         self._decode = decode
-        self._what = what
+        self._request_label = request_label
         self._response: Optional[httpx.Response] = None
         self._core: Optional[StreamCore[T]] = None
         self._closed = False
@@ -254,7 +255,9 @@ class _StreamBase(Generic[T]):
 
     def _opened(self, response: httpx.Response) -> None:
         self._response = response
-        self._core = StreamCore(self._decode, response.headers.get("x-request-id"), self._what)
+        self._core = StreamCore(
+            self._decode, response.headers.get("x-request-id"), self._request_label
+        )
 
     def _begin_iteration(self) -> None:
         if self._iterating:
@@ -286,9 +289,9 @@ class Stream(_StreamBase[T]):
         self,
         open_response: Callable[[], httpx.Response],
         decode: Decoder[T],
-        what: str,
+        request_label: str,
     ) -> None:
-        super().__init__(decode, what)
+        super().__init__(decode, request_label)
         self._open_response = open_response
         self._live: Optional[weakref.ReferenceType[Generator[T, None, None]]] = None
 
@@ -359,9 +362,9 @@ class AsyncStream(_StreamBase[T]):
         self,
         open_response: Callable[[], Awaitable[httpx.Response]],
         decode: Decoder[T],
-        what: str,
+        request_label: str,
     ) -> None:
-        super().__init__(decode, what)
+        super().__init__(decode, request_label)
         self._open_response = open_response
         self._live: Optional[weakref.ReferenceType[AsyncGenerator[T, None]]] = None
 

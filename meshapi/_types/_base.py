@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, Optional, Set
+from typing import Any, ClassVar, Dict, Iterable, Optional, Set
 
 from pydantic import BaseModel, ConfigDict
 
@@ -52,11 +52,13 @@ class RequestModel(BaseModel):
     extra_body: Optional[Dict[str, Any]] = None
     """Extra JSON fields merged into the body as given; its keys win over modelled fields."""
 
-    def to_wire(self) -> Dict[str, Any]:
-        """Return the JSON body: ``None`` fields left out, ``extra_body`` merged last."""
-        body = self.model_dump(
-            mode="json", exclude_none=True, by_alias=True, exclude=self._wire_exclude
-        )
+    def to_wire(self, *, leave_out: Iterable[str] = ()) -> Dict[str, Any]:
+        """Return the JSON body: ``None`` fields left out, ``extra_body`` merged last.
+
+        ``leave_out`` names more fields to leave out (the file parts of a multipart body, which
+        are sent as they are rather than as JSON)."""
+        exclude = self._wire_exclude | set(leave_out) if leave_out else self._wire_exclude
+        body = self.model_dump(mode="json", exclude_none=True, by_alias=True, exclude=exclude)
         extra = self.extra_body
         if extra:
             body.update(extra)

@@ -9,13 +9,14 @@ send.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Type, TypeVar
-
-from typing_extensions import Unpack
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Type, TypeVar
 
 from .._endpoint import CallOptions, Endpoint, StreamEndpoint
 from .._http import AsyncHttpClient, SyncHttpClient
 from .._streaming import AsyncStream, Stream
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["AsyncResource", "SyncResource"]
 
@@ -37,9 +38,10 @@ class SyncResource:
         *path_args: str,
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
+        fields: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
     ) -> R:
-        opts = endpoint.build(path_args, params, query, **options)
+        opts = endpoint.build(path_args, params, query, fields=fields, **options)
         return self._http.request(opts, endpoint.parser_for(path_args))
 
     def _stream(
@@ -47,9 +49,12 @@ class SyncResource:
         endpoint: StreamEndpoint[T],
         *path_args: str,
         params: Any = None,
+        fields: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
     ) -> Stream[T]:
-        return self._stream_as(Stream, endpoint, *path_args, params=params, **options)
+        return self._stream_as(
+            Stream, endpoint, *path_args, params=params, fields=fields, **options
+        )
 
     def _stream_as(
         self,
@@ -57,9 +62,10 @@ class SyncResource:
         endpoint: StreamEndpoint[Any],
         *path_args: str,
         params: Any = None,
+        fields: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
     ) -> S:
-        opts = endpoint.build(path_args, params, **options)
+        opts = endpoint.build(path_args, params, fields=fields, **options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
@@ -78,9 +84,10 @@ class AsyncResource:
         *path_args: str,
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
+        fields: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
     ) -> R:
-        opts = endpoint.build(path_args, params, query, **options)
+        opts = endpoint.build(path_args, params, query, fields=fields, **options)
         return await self._http.request(opts, endpoint.parser_for(path_args))
 
     def _stream(
@@ -88,9 +95,12 @@ class AsyncResource:
         endpoint: StreamEndpoint[T],
         *path_args: str,
         params: Any = None,
+        fields: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
     ) -> AsyncStream[T]:
-        return self._stream_as(AsyncStream, endpoint, *path_args, params=params, **options)
+        return self._stream_as(
+            AsyncStream, endpoint, *path_args, params=params, fields=fields, **options
+        )
 
     def _stream_as(
         self,
@@ -98,9 +108,10 @@ class AsyncResource:
         endpoint: StreamEndpoint[Any],
         *path_args: str,
         params: Any = None,
+        fields: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
     ) -> A:
-        opts = endpoint.build(path_args, params, **options)
+        opts = endpoint.build(path_args, params, fields=fields, **options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"

@@ -41,20 +41,12 @@ class _UploadPlan:
     to the signed URL the announcement returns."""
 
     def __init__(
-        self,
-        params: Optional[UploadFileParams],
-        file_name: Optional[str],
-        mime_type: Optional[str],
-        content: Optional[bytes],
-        embed: Optional[bool],
-        metadata: Optional[Dict[str, Any]],
-        extra_headers: ExtraHeaders,
-        timeout: TimeoutTypes,
+        self, file: UploadFileParams, extra_headers: ExtraHeaders, timeout: TimeoutTypes
     ) -> None:
-        self.file = _upload_params(params, file_name, mime_type, content, embed, metadata)
+        self.file = file
         self.timeout = timeout
         self.announce: RequestOptions = INIT_UPLOAD.build(
-            (), self.file.to_init_request(), extra_headers=extra_headers, timeout=timeout
+            (), file.to_init_request(), extra_headers=extra_headers, timeout=timeout
         )
 
     def put(self, announced: InitUploadResponse) -> Tuple[str, bytes, str, TimeoutTypes]:
@@ -115,9 +107,8 @@ class RagResource(SyncResource):
         The PUT carries the file's content type and no Authorization header (the URL is signed),
         goes through this client's connection settings, and follows no redirect.
         """
-        plan = _UploadPlan(
-            params, file_name, mime_type, content, embed, metadata, extra_headers, timeout
-        )
+        file = _upload_params(params, file_name, mime_type, content, embed, metadata)
+        plan = _UploadPlan(file, extra_headers, timeout)
         announced = self._http.request(plan.announce, INIT_UPLOAD.parser)
         self._http.upload(*plan.put(announced))
         return announced
@@ -193,9 +184,8 @@ class AsyncRagResource(AsyncResource):
         The PUT carries the file's content type and no Authorization header (the URL is signed),
         goes through this client's connection settings, and follows no redirect.
         """
-        plan = _UploadPlan(
-            params, file_name, mime_type, content, embed, metadata, extra_headers, timeout
-        )
+        file = _upload_params(params, file_name, mime_type, content, embed, metadata)
+        plan = _UploadPlan(file, extra_headers, timeout)
         announced = await self._http.request(plan.announce, INIT_UPLOAD.parser)
         await self._http.upload(*plan.put(announced))
         return announced

@@ -8,13 +8,12 @@ from typing import Any, AsyncIterator, Dict, Iterator, List
 
 import httpx
 import pytest
+from fake_gateway import Api, FakeGateway
 
 from meshapi import (
-    AsyncMeshAPI,
     ChatCompletionAccumulator,
     ChatCompletionChunk,
     ChatCompletionParams,
-    MeshAPI,
     MeshAPIError,
     StreamInterruptedError,
 )
@@ -180,21 +179,17 @@ class Frames(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def make(mode: str, body: bytes) -> Any:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
+    """A client of the ``mode`` flavour on the fake gateway, whose chat stream sends ``body`` one
+    SSE frame per network read."""
+    gateway = FakeGateway()
+    gateway.on(
+        "POST",
+        "/v1/chat/completions",
+        lambda request: httpx.Response(
             200, headers={"content-type": "text/event-stream"}, stream=Frames(body)
-        )
-
-    transport = httpx.MockTransport(handler)
-    if mode == "sync":
-        return MeshAPI(
-            base_url="http://gw", token="rsk_t", httpx_client=httpx.Client(transport=transport)
-        )
-    return AsyncMeshAPI(
-        base_url="http://gw",
-        token="rsk_t",
-        async_httpx_client=httpx.AsyncClient(transport=transport),
+        ),
     )
+    return Api(mode, gateway).client
 
 
 async def final(mode: str, client: Any, read_first: int) -> Any:

@@ -26,7 +26,7 @@ from meshapi import (
 )
 
 if TYPE_CHECKING:
-    from conftest import Api, FakeGateway
+    from fake_gateway import Api, FakeGateway
 
 CHAT = ChatCompletionParams(
     model="openai/gpt-4o-mini", messages=[ChatMessage(role="user", content="Hi")]

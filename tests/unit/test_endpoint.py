@@ -71,6 +71,18 @@ def test_a_params_body_is_validated_and_stream_set_and_defaults_added() -> None:
         create.build((), {"model": "m", "messages": MESSAGES, "max_token": 3})
 
 
+def test_keyword_fields_build_the_same_body_as_a_params_object_but_not_both() -> None:
+    create = Endpoint(
+        "POST", "/v1/chat/completions", ModelInfo, name="create", params=ChatCompletionParams
+    )
+    by_object = create.build((), ChatCompletionParams(model="m", messages=MESSAGES))
+    by_keywords = create.build((), fields={"model": "m", "messages": MESSAGES})
+
+    assert by_keywords.body == by_object.body
+    with pytest.raises(TypeError, match=r"create\(\) takes a params object or keyword arguments"):
+        create.build((), {"model": "m", "messages": MESSAGES}, fields={"temperature": 0})
+
+
 def test_an_endpoint_without_a_body_refuses_one() -> None:
     endpoint = Endpoint("GET", "/v1/models", ModelInfo, name="list")
     with pytest.raises(TypeError, match=r"list\(\) takes no request body"):
@@ -167,12 +179,13 @@ def test_a_multipart_endpoint_sends_fields_as_text_and_files_as_file_parts() -> 
     )
     opts = endpoint.build(
         (),
-        UploadParams(file=b"RIFF", model="m", timestamps=True, languages=["en", "fr"]),
+        UploadParams(file=b"RIFF\xff\xfe", model="m", timestamps=True, languages=["en", "fr"]),
     )
     assert opts.body is None and opts.content is not None
     ctype = opts.headers["Content-Type"]  # type: ignore[index]
     boundary = ctype.split("boundary=")[1]
-    text = opts.content.decode()
+    assert b"\r\n\r\nRIFF\xff\xfe\r\n" in opts.content  # the bytes as they are, not UTF-8
+    text = opts.content.decode("latin-1")
     assert ctype.startswith("multipart/form-data; boundary=")
     assert f'--{boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nm\r\n' in text
     assert 'name="timestamps"\r\n\r\ntrue\r\n' in text

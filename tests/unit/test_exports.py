@@ -158,6 +158,21 @@ def test_import_meshapi_does_not_load_realtime_or_server_modules() -> None:
     assert json.loads(result.stdout) == []
 
 
+def test_import_meshapi_alone_loads_no_dependency_until_a_name_is_used() -> None:
+    code = (
+        "import json, sys\n"
+        "import meshapi\n"
+        "before = [m for m in ('httpx', 'pydantic', 'meshapi._client') if m in sys.modules]\n"
+        "meshapi.MeshAPI\n"
+        "after = [m for m in ('httpx', 'pydantic', 'meshapi._client') if m in sys.modules]\n"
+        "print(json.dumps([before, after]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(result.stdout) == [[], ["httpx", "pydantic", "meshapi._client"]]
+
+
 def test_realtime_names_load_lazily_on_first_use() -> None:
     code = (
         "import json, sys\n"

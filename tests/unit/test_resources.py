@@ -54,7 +54,7 @@ from meshapi import (
 )
 
 if TYPE_CHECKING:
-    from conftest import Api
+    from fake_gateway import Api
 
 
 Call = Callable[[Any], Any]

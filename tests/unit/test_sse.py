@@ -152,9 +152,9 @@ def test_bom_at_stream_start_is_dropped() -> None:
     assert decode_all([b"\xef\xbb", b"\xbfdata: x\n\n"]) == [ServerSentEvent("x")]
 
 
-def test_feed_plain_gives_bare_data_frames_as_text_and_named_events_as_events() -> None:
+def test_feed_data_or_events_gives_bare_data_frames_as_text_and_named_events_as_events() -> None:
     decoder = SSEDecoder()
-    out = decoder.feed_plain(
+    out = decoder.feed_data_or_events(
         b"data: a\n\nevent: meta\ndata: b\n\ndata: c\ndata: d\n\nid: 3\ndata: e\n\n"
     )
     assert out == ["a", ServerSentEvent("b", event="meta"), "c\nd", "e"]

@@ -12,12 +12,11 @@ from typing import Any, AsyncIterator, Iterator, List
 
 import httpx
 import pytest
+from fake_gateway import Api, FakeGateway
 
 from meshapi import (
     APITimeoutError,
-    AsyncMeshAPI,
     ChatCompletionParams,
-    MeshAPI,
     StreamInterruptedError,
 )
 
@@ -77,24 +76,17 @@ class Harness:
         self.mode = mode
         self.body = body
 
-        def handler(request: httpx.Request) -> httpx.Response:
-            return httpx.Response(
+        gateway = FakeGateway()
+        gateway.on(
+            "POST",
+            "/v1/chat/completions",
+            lambda request: httpx.Response(
                 200,
                 headers={"content-type": "text/event-stream", "x-request-id": "req_L"},
                 stream=body,
-            )
-
-        transport = httpx.MockTransport(handler)
-        if mode == "sync":
-            self.client: Any = MeshAPI(
-                base_url="http://gw", token="rsk_t", httpx_client=httpx.Client(transport=transport)
-            )
-        else:
-            self.client = AsyncMeshAPI(
-                base_url="http://gw",
-                token="rsk_t",
-                async_httpx_client=httpx.AsyncClient(transport=transport),
-            )
+            ),
+        )
+        self.client: Any = Api(mode, gateway).client
 
     async def take(self, n: int) -> List[str]:
         """Iterate, break after n items."""
@@ -201,24 +193,9 @@ async def test_a_closed_stream_cannot_be_reopened(mode: str) -> None:
 
 @MODES
 async def test_a_stream_never_iterated_sends_nothing(mode: str) -> None:
-    calls: List[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        return httpx.Response(500)
-
-    transport = httpx.MockTransport(handler)
-    if mode == "sync":
-        MeshAPI(
-            base_url="http://gw", token="rsk_t", httpx_client=httpx.Client(transport=transport)
-        ).chat.completions.stream(PARAMS)
-    else:
-        AsyncMeshAPI(
-            base_url="http://gw",
-            token="rsk_t",
-            async_httpx_client=httpx.AsyncClient(transport=transport),
-        ).chat.completions.stream(PARAMS)
-    assert calls == []
+    gateway = FakeGateway()
+    Api(mode, gateway).client.chat.completions.stream(PARAMS)
+    assert gateway.requests == []
 
 
 async def test_cancelling_an_async_stream_releases_the_connection() -> None:
