@@ -33,8 +33,10 @@ class LocalGateway:
             ...
 
     Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``). ``port=0`` (the
-    default) picks a free port. The gateway can be stopped and started again; each start gets
-    fresh in-memory state unless ``db_path`` points at a file.
+    default) picks a free port. ``options`` tunes the batch and RAG services: a
+    :class:`GatewayOptions`, or a mapping of its field names (``{"batch_step_delay": 0.1}``; an
+    unknown name or a wrong type raises ``ValueError``). The gateway can be stopped and started
+    again; each start gets fresh in-memory state unless ``db_path`` points at a file.
     """
 
     def __init__(

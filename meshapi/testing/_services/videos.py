@@ -1,7 +1,7 @@
 """Video generation: ``/v1/video/generations`` as asynchronous tasks.
 
 Rule: a task moves ``queued`` → ``running`` → ``succeeded`` in the background (one runner per
-task, owned by the gateway: :meth:`Gateway.spawn`), each step ``GatewayOptions.video_step_delay``
+task, owned by the gateway: ``_core/jobs.Jobs``), each step ``GatewayOptions.video_step_delay``
 seconds apart, and ends with a real animated GIF served from an unguessable URL on the gateway
 (``content.video_url``). The text prompt can steer the ending, so failure paths can be tested:
 ``#fail`` ends the task ``failed`` (error ``content_policy_violation``), ``#expire`` ends it
@@ -29,6 +29,7 @@ from .._core.billing import format_cost, model_cost
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
+from .._core.jobs import Jobs
 from .._core.validation import validate_body
 from .._engines.video import render_video
 
@@ -92,6 +93,18 @@ class VideoTasks:
         self._lock = threading.Lock()
         self.tasks: OrderedDict[str, Tuple[str, Dict[str, Any]]] = OrderedDict()
         self.files: OrderedDict[str, bytes] = OrderedDict()
+        self.jobs = Jobs(gateway, "video", self._crashed)
+
+    def _crashed(self, task_id: str, exc: Exception) -> None:
+        # A runner that broke must not leave its task "running" for ever.
+        self.update(
+            task_id,
+            status="failed",
+            error={
+                "code": "internal_error",
+                "message": f"the local gateway could not make the video: {type(exc).__name__}",
+            },
+        )
 
     def add(self, owner: str, task: Dict[str, Any]) -> None:
         with self._lock:
@@ -134,7 +147,7 @@ class VideoTasks:
     def start(
         self, task_id: str, params: VideoRequest, model: Mapping[str, Any], key: KeyRecord
     ) -> None:
-        self.gateway.spawn(self._run(task_id, params, model, key), name=f"video-{task_id}")
+        self.jobs.start(task_id, lambda: self._run(task_id, params, model, key))
 
     async def _notify(self, client: Optional[httpx.AsyncClient], task: Dict[str, Any]) -> None:
         if client is None:
