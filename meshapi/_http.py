@@ -233,6 +233,22 @@ class BaseHttpClient:
         request.headers.pop("Authorization", None)
         return request
 
+    def build_fetch(
+        self, client: httpx.Client | httpx.AsyncClient, url: str, timeout: TimeoutTypes
+    ) -> httpx.Request:
+        """A GET of a file URL the API handed out (a video on a CDN): like a signed URL, it
+        carries no Authorization, so the key never reaches another host."""
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"not an http(s) URL: {url[:60]!r}")
+        request = client.build_request(
+            "GET",
+            url,
+            headers=dict(self.sdk_headers),
+            timeout=_resolve_timeout(timeout, self.timeout),
+        )
+        request.headers.pop("Authorization", None)
+        return request
+
     # -- deciding (no I/O) -------------------------------------------------------------------
 
     def error_for(
@@ -449,7 +465,14 @@ class SyncHttpClient(BaseHttpClient):
     def download(self, opts: RequestOptions, destination: Destination) -> int:
         """Send (retried like any call until the answer starts), then copy the body to
         ``destination`` chunk by chunk, never holding all of it; returns the bytes written."""
-        response = self.send(opts, stream=True)
+        return self._save(self.send(opts, stream=True), destination)
+
+    def fetch(self, url: str, destination: Destination, timeout: TimeoutTypes = None) -> int:
+        """GET a file URL the API handed out (no Authorization) into ``destination``."""
+        request = self.build_fetch(self.client, url, timeout)
+        return self._save(self._send(request, stream=True), destination)
+
+    def _save(self, response: httpx.Response, destination: Destination) -> int:
         written = 0
         try:
             with _sink(destination) as write:
@@ -547,7 +570,14 @@ class AsyncHttpClient(BaseHttpClient):
     async def download(self, opts: RequestOptions, destination: Destination) -> int:
         """Send (retried like any call until the answer starts), then copy the body to
         ``destination`` chunk by chunk, never holding all of it; returns the bytes written."""
-        response = await self.send(opts, stream=True)
+        return await self._save(await self.send(opts, stream=True), destination)
+
+    async def fetch(self, url: str, destination: Destination, timeout: TimeoutTypes = None) -> int:
+        """GET a file URL the API handed out (no Authorization) into ``destination``."""
+        request = self.build_fetch(self.client, url, timeout)
+        return await self._save(await self._send(request, stream=True), destination)
+
+    async def _save(self, response: httpx.Response, destination: Destination) -> int:
         written = 0
         try:
             with _sink(destination) as write:

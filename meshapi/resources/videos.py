@@ -6,6 +6,7 @@ import time
 from typing import Any, Callable, Mapping, Optional, Union
 
 from .._endpoint import Endpoint, OffsetPagination
+from .._http import Destination
 from .._request import ExtraHeaders, TimeoutTypes, model_body
 from .._types import (
     VIDEO_TERMINAL_STATUSES,
@@ -37,6 +38,15 @@ LIST = Endpoint(
 
 VideoParamsInput = Union[VideoGenerationParams, Mapping[str, Any]]
 OnUpdate = Optional[Callable[[VideoTaskResponse], Any]]
+
+
+def video_url_of(task: VideoTaskResponse) -> str:
+    """The URL of a finished task's video; ``ValueError`` saying why when there is none."""
+    url = task.content.video_url if task.content is not None else None
+    if not url:
+        why = f"it is {task.status}" if task.status != "succeeded" else "it has no video_url"
+        raise ValueError(f"video task {task.id!r} has no video to download: {why}")
+    return url
 
 
 def _list_query(params: Any) -> Any:
@@ -138,6 +148,13 @@ class VideosResource(SyncResource):
                 return task
             self._http.sleep(delay)
 
+    def download(
+        self, task: VideoTaskResponse, output: Destination, *, timeout: TimeoutTypes = None
+    ) -> int:
+        """Write a ``succeeded`` task's video to ``output`` (a path or a binary file object) as it
+        arrives; returns the bytes written. The URL is fetched without the API key."""
+        return self._http.fetch(video_url_of(task), output, timeout)
+
 
 class AsyncVideosResource(AsyncResource):
     """Video generation: submit a task, poll it, list past tasks."""
@@ -194,3 +211,10 @@ class AsyncVideosResource(AsyncResource):
             if delay is None:
                 return task
             await self._http.sleep(delay)
+
+    async def download(
+        self, task: VideoTaskResponse, output: Destination, *, timeout: TimeoutTypes = None
+    ) -> int:
+        """Write a ``succeeded`` task's video to ``output`` (a path or a binary file object) as it
+        arrives; returns the bytes written. The URL is fetched without the API key."""
+        return await self._http.fetch(video_url_of(task), output, timeout)
