@@ -91,7 +91,9 @@ async def test_voices_page_by_token_and_ids_are_encoded(api: Any) -> None:
     await api.raises(NotFoundError, lambda c: c.videos.retrieve("../x"))
 
 
-async def test_a_video_is_generated_waited_for_and_playable(api: Any) -> None:
+async def test_a_video_is_generated_waited_for_and_playable(
+    api: Any, tmp_path: pathlib.Path
+) -> None:
     task = await api.call(lambda c: c.videos.generate(VIDEO))
     seen: List[str] = []
     done = await api.call(
@@ -101,7 +103,9 @@ async def test_a_video_is_generated_waited_for_and_playable(api: Any) -> None:
     )
     assert done.status == "succeeded" and done.done and seen[-1] == "succeeded"
     assert done.content is not None and done.content.video_url
-    movie = Image.open(io.BytesIO(httpx.get(done.content.video_url).content))
+    target = tmp_path / "lake.gif"
+    assert await api.call(lambda c: c.videos.download(done, target)) == target.stat().st_size
+    movie = Image.open(target)
     assert movie.format == "GIF" and movie.n_frames == done.frames
     listing = await api.call(lambda c: c.videos.list(ListVideoGenerationsParams(limit=20)))
     assert listing.total >= 1 and any(t.id == task.id for t in listing.data)

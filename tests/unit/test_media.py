@@ -349,3 +349,29 @@ def test_request_models_reject_unknown_fields() -> None:
         SpeechParams(input="x", voice_id="meera")  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="prompt"):
         VideoContentItem(type="text", prompt="x")  # type: ignore[call-arg]
+
+
+async def test_video_download_fetches_the_url_without_the_api_key(
+    api: Api, tmp_path: pathlib.Path
+) -> None:
+    movie = b"GIF89a" + bytes(300)
+    api.gateway.on(
+        "GET",
+        "https://cdn.example.com/v/1.gif",
+        api.gateway.reply_raw(movie, content_type="image/gif"),
+    )
+    task = VideoTaskResponse.model_validate(
+        {
+            "id": "cgt_1",
+            "status": "succeeded",
+            "content": {"video_url": "https://cdn.example.com/v/1.gif"},
+        }
+    )
+    target = tmp_path / "v.gif"
+    assert await api.call(lambda c: c.videos.download(task, target)) == len(movie)
+    assert target.read_bytes() == movie
+    fetched = api.gateway.last
+    assert fetched.host == "cdn.example.com" and "authorization" not in fetched.headers
+    failed = VideoTaskResponse(id="cgt_2", status="failed")
+    with pytest.raises(ValueError, match="it is failed"):
+        await api.call(lambda c: c.videos.download(failed, target))
