@@ -50,7 +50,7 @@ def wait_for(api: httpx.Client, task_id: str) -> Tuple[Dict[str, Any], List[str]
 
 
 def test_a_video_task_ends_with_a_playable_animation(api: httpx.Client) -> None:
-    created = api.post("/v1/video/generations", json=VIDEO)
+    created = api.post("/v1/video/generations", json={**VIDEO, "return_last_frame": True})
     assert created.status_code == 200 and set(created.json()) == {"id"}
     task, statuses = wait_for(api, created.json()["id"])
     assert statuses[-1] == "succeeded" and set(statuses) <= {"queued", "running", "succeeded"}
@@ -63,7 +63,10 @@ def test_a_video_task_ends_with_a_playable_animation(api: httpx.Client) -> None:
     movie.seek(0)
     first = movie.convert("RGB").tobytes()
     movie.seek(movie.n_frames - 1)
-    assert movie.convert("RGB").tobytes() != first  # it moves
+    last = movie.convert("RGB").tobytes()
+    assert last != first  # it moves
+    still = Image.open(io.BytesIO(httpx.get(task["content"]["last_frame_url"]).content))
+    assert still.format == "PNG" and still.convert("RGB").tobytes() == last
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from typing import List, Tuple
 from .._formats.gif import encode_gif
 from .images import scene
 
-__all__ = ["PALETTE", "render_video"]
+__all__ = ["PALETTE", "render_frames", "render_video"]
 
 PALETTE: List[Tuple[int, int, int]] = [
     (r * 51, g * 255 // 6, b * 51) for r in range(6) for g in range(7) for b in range(6)
@@ -25,6 +25,12 @@ def _index(r: int, g: int, b: int) -> int:
 
 def render_video(prompt: str, width: int, height: int, frames: int, fps: int) -> bytes:
     """An animated GIF of ``frames`` frames of ``width`` x ``height`` at ``fps`` frames/s."""
+    out = render_frames(prompt, width, height, frames)
+    return encode_gif(width, height, PALETTE, out, max(2, round(100 / fps)))
+
+
+def render_frames(prompt: str, width: int, height: int, frames: int) -> List[bytes]:
+    """The frames of :func:`render_video`: ``width * height`` indices into :data:`PALETTE`."""
     cell = max(4, min(width, height) // 18)
     rows = max(1, -(-height // cell))
     cols = max(1, -(-2 * width // cell))
@@ -46,4 +52,4 @@ def render_video(prompt: str, width: int, height: int, frames: int, fps: int) ->
                 last_row = r
             picture += line
         out.append(bytes(picture))
-    return encode_gif(width, height, PALETTE, out, max(2, round(100 / fps)))
+    return out

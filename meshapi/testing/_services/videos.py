@@ -6,8 +6,11 @@ seconds apart, and ends with a real animated GIF served from an unguessable URL 
 (``content.video_url``). The text prompt can steer the ending, so failure paths can be tested:
 ``#fail`` ends the task ``failed`` (error ``content_policy_violation``), ``#expire`` ends it
 ``expired`` (as if ``execution_expires_after`` had run out; a real run-out expires it too).
-``callback_url`` gets a POST with the full task on each status change (``queued`` included);
-a callback that fails is not retried and does not change the task.
+``return_last_frame`` adds ``content.last_frame_url`` (a PNG of the last frame). Reference
+pictures and clips in ``content`` (``image_url``, ``video_url``, ``audio_url``) are accepted
+but not fetched (no network): the scene comes from the text. ``callback_url`` gets a POST
+with the full task on each status change (``queued`` included); a callback that fails is not
+retried and does not change the task.
 
 Tasks and files live in memory (the newest 200 of each), scoped to the key's owner.
 """
@@ -31,7 +34,10 @@ from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
 from .._core.jobs import Jobs
 from .._core.validation import validate_body
-from .._engines.video import render_video
+from .._engines.video import PALETTE, render_frames
+from .._formats.gif import encode_gif
+from .._formats.png import Pixels, encode_png_rgba
+from .images import ImageFiles
 
 __all__ = ["VideoRequest", "VideoTasks", "create_task", "get_task", "list_tasks"]
 
@@ -170,8 +176,9 @@ class VideoTasks:
             prompt = " ".join(c.text or "" for c in params.content if c.type == "text").strip()
             width, height = _preview_size(params.ratio)
             frames = params.frames or params.duration * _FPS
-            data = await asyncio.to_thread(
-                render_video, prompt or "video", width, height, min(frames, 96), _FPS
+            frames = min(frames, 96)
+            data, last_frame = await asyncio.to_thread(
+                _render, prompt or "video", width, height, frames, params.return_last_frame
             )
             await asyncio.sleep(delay)
             if "#expire" in prompt or time.monotonic() - started > params.execution_expires_after:
@@ -196,10 +203,15 @@ class VideoTasks:
                 tokens = width * height * frames // 1024
                 cost = model_cost(model, 0, tokens)
                 self.gateway.charge(key, cost)
+                content = {"video_url": self.store_file(data)}
+                if last_frame is not None:
+                    content["last_frame_url"] = self.gateway.part(ImageFiles).store(
+                        last_frame, "png"
+                    )
                 final = self.update(
                     task_id,
                     status="succeeded",
-                    content={"video_url": self.store_file(data)},
+                    content=content,
                     frames=frames,
                     usage={"completion_tokens": tokens, "total_tokens": tokens},
                     cost=format_cost(cost),
@@ -208,6 +220,20 @@ class VideoTasks:
         finally:
             if client is not None:
                 await client.aclose()
+
+
+def _render(
+    prompt: str, width: int, height: int, frames: int, last_frame: bool
+) -> Tuple[bytes, Optional[bytes]]:
+    """The GIF, and the last frame as a PNG when asked for (CPU work: run in a thread)."""
+    pictures = render_frames(prompt, width, height, frames)
+    gif = encode_gif(width, height, PALETTE, pictures, max(2, round(100 / _FPS)))
+    if not last_frame:
+        return gif, None
+    rgba = bytearray()
+    for index in pictures[-1]:
+        rgba += bytes(PALETTE[index]) + b"\xff"
+    return gif, encode_png_rgba(Pixels(width, height, rgba))
 
 
 def _preview_size(ratio: str) -> Tuple[int, int]:
