@@ -63,6 +63,25 @@ def test_raw_pcm_at_the_requested_rate_transcribes_back_too(api: httpx.Client) -
     assert heard.json()["text"] == SPEECH["input"]
 
 
+def peak(clip: bytes) -> int:
+    with wave.open(io.BytesIO(clip)) as played:
+        frames = played.readframes(played.getnframes())
+    return max(
+        abs(int.from_bytes(frames[i : i + 2], "little", signed=True))
+        for i in range(0, len(frames), 2)
+    )
+
+
+def test_loudness_pace_and_pitch_change_the_clip(api: httpx.Client) -> None:
+    base = api.post("/v1/audio/speech", json=SPEECH).content
+    loud = api.post("/v1/audio/speech", json={**SPEECH, "loudness": 2.0}).content
+    assert peak(loud) > 1.8 * peak(base)
+    fast = api.post("/v1/audio/speech", json={**SPEECH, "pace": 2.0}).content
+    assert len(fast) < 0.6 * len(base)
+    high = api.post("/v1/audio/speech", json={**SPEECH, "pitch": 0.5}).content
+    assert high != base and len(high) == len(base)
+
+
 def test_speech_is_deterministic_and_voices_differ(api: httpx.Client) -> None:
     one = api.post("/v1/audio/speech", json=SPEECH).content
     assert api.post("/v1/audio/speech", json=SPEECH).content == one

@@ -24,15 +24,22 @@ _MAX_SECONDS = 20.0
 
 
 def synthesize_pcm16(
-    text: str, sample_rate: int = SAMPLE_RATE, *, pitch_shift: float = 0.0, pace: float = 1.0
+    text: str,
+    sample_rate: int = SAMPLE_RATE,
+    *,
+    pitch_shift: float = 0.0,
+    pace: float = 1.0,
+    volume: float = 1.0,
 ) -> bytes:
     """PCM16 little-endian mono: a 90 ms tone per word with 30 ms gaps (at most 20 s).
 
-    ``pitch_shift`` (Hz) moves every tone (a voice); ``pace`` > 1 speaks faster.
+    ``pitch_shift`` (Hz) moves every tone (a voice); ``pace`` > 1 speaks faster; ``volume``
+    scales the loudness (at most about 3.5 times before the samples would clip).
     """
     words = text.split() or ["..."]
     tone = max(8, int(0.09 * sample_rate / pace))
     gap = bytes(2 * int(0.03 * sample_rate / pace))
+    amplitude = min(32000.0, 9000.0 * volume)
     out = bytearray()
     limit = int(_MAX_SECONDS * sample_rate) * 2
     for word in words:
@@ -44,7 +51,7 @@ def synthesize_pcm16(
         # A short fade in and out avoids clicks between words.
         fade = max(1, tone // 10)
         samples = [
-            int(9000 * math.sin(i * step) * min(1.0, i / fade, (tone - i) / fade))
+            int(amplitude * math.sin(i * step) * min(1.0, i / fade, (tone - i) / fade))
             for i in range(tone)
         ]
         out += struct.pack(f"<{tone}h", *samples)

@@ -219,10 +219,15 @@ def speak(
     sample_rate: int = SAMPLE_RATE,
     pitch: float = 0.0,
     pace: float = 1.0,
+    loudness: float = 1.0,
 ) -> bytes:
     """PCM16 mono at ``sample_rate`` speaking ``text``, carrying it (see the module rule)."""
     pcm = synthesize_pcm16(
-        text, sample_rate, pitch_shift=_voice_pitch(voice) + 40.0 * pitch, pace=pace
+        text,
+        sample_rate,
+        pitch_shift=_voice_pitch(voice) + 40.0 * pitch,
+        pace=pace,
+        volume=loudness,
     )
     body = json.dumps({"t": text, "l": language}, ensure_ascii=False).encode("utf-8")
     payload = _MAGIC + struct.pack(">I", len(body)) + body + struct.pack(">I", zlib.crc32(body))

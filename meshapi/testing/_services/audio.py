@@ -167,6 +167,7 @@ def synthesize(
         sample_rate=params.speech_sample_rate,
         pitch=params.pitch,
         pace=params.pace,
+        loudness=params.loudness,
     )
     data = wav_bytes(pcm, params.speech_sample_rate) if fmt == "wav" else pcm
     cost = _charge(gateway, key, model, count_tokens(params.input))
