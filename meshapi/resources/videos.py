@@ -57,8 +57,9 @@ def _list_query(params: Any) -> Any:
 
 class VideoWait:
     """The decisions of :meth:`VideosResource.wait`, without I/O: after each poll, stop (the task
-    is ``succeeded``, ``failed``, ``expired`` or ``cancelled``), sleep, or give up with
-    ``TimeoutError`` once ``max_wait`` seconds have passed, so a poll never spins forever."""
+    is ``succeeded``, ``failed``, ``expired`` or ``cancelled``), sleep (0.25 s, then twice as
+    long each time, up to ``poll_interval``), or give up with ``TimeoutError`` once ``max_wait``
+    seconds have passed, so a poll never spins forever."""
 
     def __init__(
         self,
@@ -77,21 +78,26 @@ class VideoWait:
         self.clock = clock
         self.started = clock()
         self.last_status: Optional[str] = None
+        # Short tasks end sooner than a fixed interval would notice: the pause starts at a
+        # quarter of a second and doubles up to poll_interval.
+        self.next_pause = min(0.25, poll_interval)
 
     def after(self, task: VideoTaskResponse) -> Optional[float]:
         """``None`` when ``task`` is finished, else the seconds to sleep before the next poll."""
         self.last_status = task.status
         if task.status in VIDEO_TERMINAL_STATUSES:
             return None
+        pause = self.next_pause
+        self.next_pause = min(self.poll_interval, pause * 2)
         if self.max_wait is None:
-            return self.poll_interval
+            return pause
         left = self.max_wait - (self.clock() - self.started)
         if left <= 0:
             raise TimeoutError(
                 f"video task {self.task_id!r} is still {task.status!r} after "
                 f"{self.max_wait:g} s (raise max_wait to wait longer)"
             )
-        return min(self.poll_interval, left)
+        return min(pause, left)
 
 
 class VideosResource(SyncResource):
@@ -137,7 +143,8 @@ class VideosResource(SyncResource):
         timeout: TimeoutTypes = None,
     ) -> VideoTaskResponse:
         """Poll until the task is ``succeeded``, ``failed``, ``expired`` or ``cancelled`` and
-        return it; ``on_update`` sees every poll; ``TimeoutError`` after ``max_wait`` seconds."""
+        return it (pauses grow from 0.25 s to ``poll_interval``); ``on_update`` sees every poll;
+        ``TimeoutError`` after ``max_wait`` seconds."""
         plan = VideoWait(task_id, poll_interval, max_wait)
         while True:
             task = self.retrieve(task_id, extra_headers=extra_headers, timeout=timeout)
@@ -201,7 +208,8 @@ class AsyncVideosResource(AsyncResource):
         timeout: TimeoutTypes = None,
     ) -> VideoTaskResponse:
         """Poll until the task is ``succeeded``, ``failed``, ``expired`` or ``cancelled`` and
-        return it; ``on_update`` sees every poll; ``TimeoutError`` after ``max_wait`` seconds."""
+        return it (pauses grow from 0.25 s to ``poll_interval``); ``on_update`` sees every poll;
+        ``TimeoutError`` after ``max_wait`` seconds."""
         plan = VideoWait(task_id, poll_interval, max_wait)
         while True:
             task = await self.retrieve(task_id, extra_headers=extra_headers, timeout=timeout)

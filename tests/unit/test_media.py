@@ -220,20 +220,21 @@ async def test_wait_polls_until_any_terminal_status(api: Api, final: str) -> Non
     )
     assert task.status == final and task.done
     assert seen == statuses
-    assert api.sleeps == [0.5, 0.5, 0.5]
+    assert api.sleeps == [0.25, 0.5, 0.5]  # the first pause is short, then poll_interval
 
 
 def test_video_wait_gives_up_after_max_wait() -> None:
     now = [100.0]
     plan = VideoWait("cgt_1", poll_interval=2.0, max_wait=5.0, clock=lambda: now[0])
     running = VideoTaskResponse(id="cgt_1", status="running")
-    assert plan.after(running) == 2.0
+    assert [plan.after(running) for _ in range(5)] == [0.25, 0.5, 1.0, 2.0, 2.0]
     now[0] = 104.0
     assert plan.after(running) == 1.0  # never sleeps past the deadline
     now[0] = 105.0
     with pytest.raises(TimeoutError, match="still 'running' after 5 s"):
         plan.after(running)
-    assert VideoWait("t", 1.0, None).after(running) == 1.0  # None: wait as long as it takes
+    forever = VideoWait("t", 1.0, None)  # None: wait as long as it takes
+    assert [forever.after(running) for _ in range(4)] == [0.25, 0.5, 1.0, 1.0]
     with pytest.raises(ValueError, match="poll_interval"):
         VideoWait("t", 0, 5)
 
