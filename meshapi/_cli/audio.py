@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict
+from typing import Any
 
 from .common import Context, add_common_options, command_parser, read_bytes_arg, read_prompt
 from .errors import UsageError
@@ -82,15 +82,19 @@ def _speak(ctx: Context) -> int:
 
 
 def _hear(ctx: Context) -> int:
+    from .._types.audio import AudioTranslationsParams, TranscriptionParams
+
     args = ctx.args
     content = read_bytes_arg(args.file, "audio file")
     name = os.path.basename(args.file)
     audio = ctx.client().audio
     if args.action == "transcribe":
-        fields: Dict[str, Any] = {"model": args.model, "language_code": args.language}
-        result = audio.transcribe(content, fields, filename=name)
+        params = TranscriptionParams(model=args.model, language_code=args.language)
+        result = audio.transcribe(content, params, filename=name)
     else:
-        result = audio.audio_translate(content, {"model": args.model}, filename=name)
+        result = audio.audio_translate(
+            content, AudioTranslationsParams(model=args.model), filename=name
+        )
     if ctx.out.json_mode:
         ctx.out.json(result)
     else:

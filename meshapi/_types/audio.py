@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, _RequestPart
 
 __all__ = [
     "AudioTranslationsParams",
+    "AudioTranslationsParamsDict",
     "ListVoicesParams",
+    "ListVoicesParamsDict",
     "PronunciationDictionaryLocator",
+    "PronunciationDictionaryLocatorDict",
     "SpeechParams",
+    "SpeechParamsDict",
     "TranscriptionParams",
+    "TranscriptionParamsDict",
     "TranscriptionResponse",
     "TranscriptionTranslateParams",
+    "TranscriptionTranslateParamsDict",
     "Voice",
     "VoiceSettings",
+    "VoiceSettingsDict",
     "VoicesResponse",
 ]
 
@@ -25,6 +33,16 @@ __all__ = [
 # ==============================================================================================
 # Speech: POST /v1/audio/speech (JSON in, audio bytes out)
 # ==============================================================================================
+
+
+class VoiceSettingsDict(TypedDict, total=False):
+    """:class:`VoiceSettings` as a dict."""
+
+    stability: Optional[float]
+    similarity_boost: Optional[float]
+    style: Optional[float]
+    use_speaker_boost: Optional[bool]
+    speed: Optional[float]
 
 
 class VoiceSettings(_RequestPart):
@@ -37,11 +55,51 @@ class VoiceSettings(_RequestPart):
     speed: Optional[float] = None
 
 
+class PronunciationDictionaryLocatorDict(TypedDict, total=False):
+    """:class:`PronunciationDictionaryLocator` as a dict."""
+
+    pronunciation_dictionary_id: Required[str]
+    version_id: Required[str]
+
+
 class PronunciationDictionaryLocator(_RequestPart):
     """One pronunciation dictionary (and its version) a speech request applies."""
 
     pronunciation_dictionary_id: str
     version_id: str
+
+
+class SpeechParamsDict(TypedDict, total=False):
+    """:class:`SpeechParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    input: Required[str]
+    model: Optional[str]
+    voice: Optional[str]
+    stream: Optional[bool]
+    response_format: Optional[str]
+    language_code: Optional[str]
+    voice_settings: Optional[Union[VoiceSettings, VoiceSettingsDict]]
+    pronunciation_dictionary_locators: Optional[
+        Sequence[Union[PronunciationDictionaryLocator, PronunciationDictionaryLocatorDict]]
+    ]
+    seed: Optional[int]
+    previous_text: Optional[str]
+    next_text: Optional[str]
+    previous_request_ids: Optional[Sequence[str]]
+    next_request_ids: Optional[Sequence[str]]
+    apply_text_normalization: Optional[str]
+    apply_language_text_normalization: Optional[bool]
+    use_pvc_as_ivc: Optional[bool]
+    enable_logging: Optional[bool]
+    optimize_streaming_latency: Optional[int]
+    speaker: Optional[str]
+    target_language_code: Optional[str]
+    pitch: Optional[float]
+    pace: Optional[float]
+    loudness: Optional[float]
+    speech_sample_rate: Optional[int]
+    enable_preprocessing: Optional[bool]
 
 
 class SpeechParams(RequestModel):
@@ -82,6 +140,37 @@ class SpeechParams(RequestModel):
 # ==============================================================================================
 
 
+class TranscriptionParamsDict(TypedDict, total=False):
+    """:class:`TranscriptionParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Required[str]
+    language_code: Optional[str]
+    tag_audio_events: Optional[bool]
+    num_speakers: Optional[int]
+    timestamps_granularity: Optional[str]
+    diarize: Optional[bool]
+    diarization_threshold: Optional[float]
+    additional_formats: Optional[str]
+    file_format: Optional[str]
+    cloud_storage_url: Optional[str]
+    source_url: Optional[str]
+    webhook: Optional[bool]
+    webhook_id: Optional[str]
+    temperature: Optional[float]
+    seed: Optional[int]
+    use_multi_channel: Optional[bool]
+    webhook_metadata: Optional[str]
+    entity_detection: Optional[str]
+    no_verbatim: Optional[bool]
+    detect_speaker_roles: Optional[bool]
+    entity_redaction: Optional[str]
+    entity_redaction_mode: Optional[str]
+    keyterms: Optional[Sequence[str]]
+    with_timestamps: Optional[bool]
+    debug_mode: Optional[bool]
+
+
 class TranscriptionParams(RequestModel):
     """The form fields of ``POST /v1/audio/transcriptions`` (the audio goes beside them as the
     ``file`` part, unless ``source_url`` or ``cloud_storage_url`` names it)."""
@@ -115,12 +204,30 @@ class TranscriptionParams(RequestModel):
     debug_mode: Optional[bool] = None
 
 
+class TranscriptionTranslateParamsDict(TypedDict, total=False):
+    """:class:`TranscriptionTranslateParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Optional[str]
+    prompt: Optional[str]
+
+
 class TranscriptionTranslateParams(RequestModel):
     """The form fields of ``POST /v1/audio/transcriptions/translate`` (speech to English text,
     Sarvam by default)."""
 
     model: Optional[str] = None
     prompt: Optional[str] = None
+
+
+class AudioTranslationsParamsDict(TypedDict, total=False):
+    """:class:`AudioTranslationsParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Required[str]
+    prompt: Optional[str]
+    response_format: Optional[str]
+    temperature: Optional[float]
 
 
 class AudioTranslationsParams(RequestModel):
@@ -141,6 +248,21 @@ class TranscriptionResponse(ResponseModel):
 # ==============================================================================================
 # Voices: GET /v1/audio/voices (token pagination), GET /v1/audio/voices/{voice_id}
 # ==============================================================================================
+
+
+class ListVoicesParamsDict(TypedDict, total=False):
+    """:class:`ListVoicesParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    next_page_token: Optional[str]
+    page_size: Optional[int]
+    search: Optional[str]
+    sort: Optional[str]
+    sort_direction: Optional[str]
+    voice_type: Optional[str]
+    category: Optional[str]
+    include_total_count: Optional[bool]
+    voice_ids: Optional[Sequence[str]]
 
 
 class ListVoicesParams(RequestModel):

@@ -9,15 +9,34 @@ from array import array
 from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage
 
-__all__ = ["EmbeddingsData", "EmbeddingsParams", "EmbeddingsResponse"]
+__all__ = [
+    "EmbeddingsData",
+    "EmbeddingsParams",
+    "EmbeddingsParamsDict",
+    "EmbeddingsResponse",
+]
 
 
 # ==============================================================================================
 # Embeddings: POST /v1/embeddings
 # ==============================================================================================
+
+
+class EmbeddingsParamsDict(TypedDict, total=False):
+    """:class:`EmbeddingsParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Required[str]
+    input: Required[Union[str, List[str], List[int], List[List[int]]]]
+    dimensions: Optional[int]
+    encoding_format: Optional[Literal["float", "base64"]]
+    input_type: Optional[str]
+    provider: Optional[Union[str, Dict[str, Any]]]
+    user: Optional[str]
 
 
 class EmbeddingsParams(RequestModel):

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Literal, Optional, Union
+from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, _RequestPart
 
 __all__ = [
     "ImageData",
     "ImageEditParams",
+    "ImageEditParamsDict",
     "ImageGenerationChunk",
     "ImageGenerationParams",
+    "ImageGenerationParamsDict",
     "ImageGenerationResponse",
     "ImageRef",
+    "ImageRefDict",
     "ImageStreamEvent",
     "ImageUsage",
 ]
@@ -23,6 +27,25 @@ __all__ = [
 # ==============================================================================================
 # Images: POST /v1/images/generations
 # ==============================================================================================
+
+
+class ImageGenerationParamsDict(TypedDict, total=False):
+    """:class:`ImageGenerationParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    prompt: Required[str]
+    model: Optional[str]
+    n: Optional[int]
+    size: Optional[str]
+    quality: Optional[str]
+    response_format: Optional[Literal["url", "b64_json"]]
+    output_format: Optional[Literal["png", "jpeg", "webp"]]
+    output_compression: Optional[int]
+    background: Optional[str]
+    moderation: Optional[str]
+    partial_images: Optional[int]
+    stream: Optional[bool]
+    user: Optional[str]
 
 
 class ImageGenerationParams(RequestModel):
@@ -105,6 +128,12 @@ class ImageGenerationChunk(ResponseModel):
 # ==============================================================================================
 
 
+class ImageRefDict(TypedDict, total=False):
+    """:class:`ImageRef` as a dict."""
+
+    url: Required[str]
+
+
 class ImageRef(_RequestPart):
     """A picture wrapped as ``{"url": ...}``: a ``data:image/...;base64,`` URL or bare base64
     (remote http(s) URLs are refused by the gateway)."""
@@ -113,6 +142,30 @@ class ImageRef(_RequestPart):
 
 
 ImageInput = Union[str, ImageRef]
+
+
+class ImageEditParamsDict(TypedDict, total=False):
+    """:class:`ImageEditParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Required[str]
+    image: Required[Union[str, ImageRef, ImageRefDict]]
+    prompt: str
+    operation: Literal[
+        "edit", "inpaint", "outpaint", "mix", "reframe", "upscale", "remove_background"
+    ]
+    mask: Optional[Union[str, ImageRef, ImageRefDict]]
+    reference_images: Optional[Sequence[Union[str, ImageRef, ImageRefDict]]]
+    n: Optional[int]
+    size: Optional[str]
+    response_format: Optional[Literal["url", "b64_json"]]
+    background: Optional[str]
+    upscale_factor: Optional[str]
+    quality_tier: Optional[str]
+    aspect_ratio: Optional[str]
+    resolution: Optional[str]
+    expand_factor: Optional[Union[str, float]]
+    mask_feather: Optional[int]
 
 
 class ImageEditParams(RequestModel):

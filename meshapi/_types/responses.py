@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Optional, Sequence, Union
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
 from .chat import MessageParam
@@ -13,6 +14,7 @@ __all__ = [
     "ResponseOutputContent",
     "ResponseOutputItem",
     "ResponsesParams",
+    "ResponsesParamsDict",
     "ResponsesResponse",
     "ResponsesStreamEvent",
     "ResponsesUsage",
@@ -24,6 +26,52 @@ __all__ = [
 # ==============================================================================================
 
 
+def _input_kind(value: Any) -> str:
+    # A role without a "type" is a chat message (checked strictly); anything else is an input
+    # item of the Responses API (function_call_output, ...), sent as given.
+    if isinstance(value, dict):
+        return "message" if "role" in value and "type" not in value else "item"
+    return "item" if isinstance(value, (str, bytes)) else "message"
+
+
+if TYPE_CHECKING:
+    ResponseInputItem = Union[MessageParam, Dict[str, Any]]
+else:
+    ResponseInputItem = Annotated[
+        Union[Annotated[MessageParam, Tag("message")], Annotated[Dict[str, Any], Tag("item")]],
+        Discriminator(_input_kind),
+    ]
+"""One item of ``input``: a chat message (its dict checked as strictly as
+:class:`ChatMessage`), or any other input item of the Responses API as a dict."""
+
+
+class ResponsesParamsDict(TypedDict, total=False):
+    """:class:`ResponsesParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Optional[str]
+    input: Required[Union[str, Sequence[ResponseInputItem]]]
+    instructions: Optional[str]
+    reasoning: Optional[Dict[str, Any]]
+    max_output_tokens: Optional[int]
+    tools: Optional[List[Dict[str, Any]]]
+    tool_choice: Optional[Union[str, Dict[str, Any]]]
+    parallel_tool_calls: Optional[bool]
+    response_format: Optional[Dict[str, Any]]
+    text: Optional[Dict[str, Any]]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    previous_response_id: Optional[str]
+    metadata: Optional[Dict[str, Any]]
+    store: Optional[bool]
+    include: Optional[List[str]]
+    truncation: Optional[str]
+    user: Optional[str]
+    template: Optional[str]
+    variables: Optional[Dict[str, Any]]
+    stream: Optional[bool]
+
+
 class ResponsesParams(RequestModel):
     """Body of ``POST /v1/responses`` (reasoning models).
 
@@ -33,7 +81,7 @@ class ResponsesParams(RequestModel):
     """
 
     model: Optional[str] = None
-    input: Union[str, List[MessageParam]]
+    input: Union[str, List[ResponseInputItem]]
     instructions: Optional[str] = None
     reasoning: Optional[Dict[str, Any]] = None
     """For example ``{"effort": "medium"}``."""

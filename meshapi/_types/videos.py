@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, _RequestPart
 
@@ -12,8 +13,11 @@ __all__ = [
     "VIDEO_TERMINAL_STATUSES",
     "CreateVideoGenerationResponse",
     "ListVideoGenerationsParams",
+    "ListVideoGenerationsParamsDict",
     "VideoContentItem",
+    "VideoContentItemDict",
     "VideoGenerationParams",
+    "VideoGenerationParamsDict",
     "VideoTaskContent",
     "VideoTaskError",
     "VideoTaskListResponse",
@@ -23,6 +27,18 @@ __all__ = [
 
 VIDEO_TERMINAL_STATUSES = frozenset({"succeeded", "failed", "expired", "cancelled"})
 """The statuses after which a video task never changes again."""
+
+
+class VideoContentItemDict(TypedDict, total=False):
+    """:class:`VideoContentItem` as a dict."""
+
+    type: Required[str]
+    text: Optional[str]
+    image_url: Optional[Dict[str, Any]]
+    video_url: Optional[Dict[str, Any]]
+    audio_url: Optional[Dict[str, Any]]
+    draft_task: Optional[Dict[str, Any]]
+    role: Optional[str]
 
 
 class VideoContentItem(_RequestPart):
@@ -37,6 +53,29 @@ class VideoContentItem(_RequestPart):
     audio_url: Optional[Dict[str, Any]] = None
     draft_task: Optional[Dict[str, Any]] = None
     role: Optional[str] = None
+
+
+class VideoGenerationParamsDict(TypedDict, total=False):
+    """:class:`VideoGenerationParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Required[str]
+    content: Required[Sequence[Union[VideoContentItem, VideoContentItemDict]]]
+    callback_url: Optional[str]
+    return_last_frame: Optional[bool]
+    service_tier: Optional[str]
+    execution_expires_after: Optional[int]
+    generate_audio: Optional[bool]
+    draft: Optional[bool]
+    resolution: Optional[str]
+    ratio: Optional[str]
+    duration: Optional[int]
+    frames: Optional[int]
+    seed: Optional[int]
+    camera_fixed: Optional[bool]
+    watermark: Optional[bool]
+    safety_identifier: Optional[str]
+    priority: Optional[int]
 
 
 class VideoGenerationParams(RequestModel):
@@ -67,6 +106,18 @@ class CreateVideoGenerationResponse(ResponseModel):
     """The answer of a submission: the task id to poll."""
 
     id: str
+
+
+class ListVideoGenerationsParamsDict(TypedDict, total=False):
+    """:class:`ListVideoGenerationsParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    status: Optional[str]
+    model: Optional[str]
+    created_after: Optional[str]
+    created_before: Optional[str]
+    limit: Optional[int]
+    offset: Optional[int]
 
 
 class ListVideoGenerationsParams(RequestModel):

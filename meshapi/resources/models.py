@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from .._endpoint import Endpoint
-from .._request import ExtraHeaders, ModelParser, TimeoutTypes
+from typing_extensions import Unpack
+
+from .._endpoint import CallOptions, Endpoint
+from .._request import ModelParser
 from .._types import ModelInfo
 from ._base import AsyncResource, SyncResource
 
@@ -22,63 +24,41 @@ class ModelsResource(SyncResource):
     """The catalogue of models the gateway routes to."""
 
     def list(
-        self,
-        *,
-        free: Optional[bool] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, *, free: Optional[bool] = None, **options: Unpack[CallOptions]
     ) -> List[ModelInfo]:
         """Every model; ``free=True`` / ``free=False`` filters on the server."""
-        return self._call(LIST, query={"free": free}, extra_headers=extra_headers, timeout=timeout)
+        return self._call(LIST, query={"free": free}, options=options)
 
-    def free(
-        self, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> List[ModelInfo]:
+    def free(self, **options: Unpack[CallOptions]) -> List[ModelInfo]:
         """The models that cost nothing."""
-        return self._call(FREE, extra_headers=extra_headers, timeout=timeout)
+        return self._call(FREE, options=options)
 
-    def paid(
-        self, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> List[ModelInfo]:
+    def paid(self, **options: Unpack[CallOptions]) -> List[ModelInfo]:
         """The models that are billed."""
-        return self._call(PAID, extra_headers=extra_headers, timeout=timeout)
+        return self._call(PAID, options=options)
 
-    def get(
-        self, model_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> ModelInfo:
+    def get(self, model_id: str, **options: Unpack[CallOptions]) -> ModelInfo:
         """One model by id, e.g. ``"openai/gpt-4o"``."""
-        return self._call(GET, model_id, extra_headers=extra_headers, timeout=timeout)
+        return self._call(GET, model_id, options=options)
 
 
 class AsyncModelsResource(AsyncResource):
     """The catalogue of models the gateway routes to."""
 
     async def list(
-        self,
-        *,
-        free: Optional[bool] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, *, free: Optional[bool] = None, **options: Unpack[CallOptions]
     ) -> List[ModelInfo]:
         """Every model; ``free=True`` / ``free=False`` filters on the server."""
-        return await self._call(
-            LIST, query={"free": free}, extra_headers=extra_headers, timeout=timeout
-        )
+        return await self._call(LIST, query={"free": free}, options=options)
 
-    async def free(
-        self, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> List[ModelInfo]:
+    async def free(self, **options: Unpack[CallOptions]) -> List[ModelInfo]:
         """The models that cost nothing."""
-        return await self._call(FREE, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(FREE, options=options)
 
-    async def paid(
-        self, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> List[ModelInfo]:
+    async def paid(self, **options: Unpack[CallOptions]) -> List[ModelInfo]:
         """The models that are billed."""
-        return await self._call(PAID, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(PAID, options=options)
 
-    async def get(
-        self, model_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> ModelInfo:
+    async def get(self, model_id: str, **options: Unpack[CallOptions]) -> ModelInfo:
         """One model by id, e.g. ``"openai/gpt-4o"``."""
-        return await self._call(GET, model_id, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(GET, model_id, options=options)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Union
+from typing import Any, Optional, Union, overload
 
-from .._endpoint import Endpoint
-from .._request import ExtraHeaders, TimeoutTypes
+from typing_extensions import Unpack
+
+from .._endpoint import BodyCallOptions, CallOptions, Endpoint
 from .._streaming import AsyncStream, Stream, model_decoder
-from .._types import ResponsesParams, ResponsesResponse, ResponsesStreamEvent
+from .._types import ResponsesParams, ResponsesParamsDict, ResponsesResponse, ResponsesStreamEvent
 from ._base import AsyncResource, SyncResource
 
-__all__ = ["AsyncResponsesResource", "ResponsesResource"]
+__all__ = ["AsyncResponsesResource", "ResponsesKwargs", "ResponsesResource"]
 
 CREATE = Endpoint(
     "POST",
@@ -22,52 +23,68 @@ CREATE = Endpoint(
 )
 STREAM = CREATE.streaming(model_decoder(ResponsesStreamEvent))
 
-ResponsesParamsInput = Union[ResponsesParams, Mapping[str, Any]]
+ResponsesParamsInput = Union[ResponsesParams, ResponsesParamsDict]
+
+
+class ResponsesKwargs(ResponsesParamsDict, CallOptions, total=False):
+    """The keyword arguments of ``create()`` / ``stream()``: body fields and options."""
 
 
 class ResponsesResource(SyncResource):
     """The Responses API (``reasoning``, ``max_output_tokens``, built-in tools)."""
 
+    @overload
     def create(
-        self,
-        params: ResponsesParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ResponsesResponse: ...
+    @overload
+    def create(self, /, **kwargs: Unpack[ResponsesKwargs]) -> ResponsesResponse: ...
+    def create(
+        self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
     ) -> ResponsesResponse:
-        """Create a response; ``reply.output_text`` joins its text."""
-        return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Create a response; ``reply.output_text`` joins its text. Keyword arguments or a
+        :class:`ResponsesParams` (or its dict), with the per-call options beside either."""
+        return self._call(CREATE, params=params, options=kwargs)
 
+    @overload
     def stream(
-        self,
-        params: ResponsesParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> Stream[ResponsesStreamEvent]: ...
+    @overload
+    def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> Stream[ResponsesStreamEvent]: ...
+    def stream(
+        self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
     ) -> Stream[ResponsesStreamEvent]:
-        """Stream typed events (``response.created``, ``response.output_text.delta``, ...)."""
-        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
+        what :meth:`create` takes."""
+        return self._stream(STREAM, params=params, options=kwargs)
 
 
 class AsyncResponsesResource(AsyncResource):
     """The Responses API (``reasoning``, ``max_output_tokens``, built-in tools)."""
 
+    @overload
     async def create(
-        self,
-        params: ResponsesParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ResponsesResponse: ...
+    @overload
+    async def create(self, /, **kwargs: Unpack[ResponsesKwargs]) -> ResponsesResponse: ...
+    async def create(
+        self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
     ) -> ResponsesResponse:
-        """Create a response; ``reply.output_text`` joins its text."""
-        return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Create a response; ``reply.output_text`` joins its text. Keyword arguments or a
+        :class:`ResponsesParams` (or its dict), with the per-call options beside either."""
+        return await self._call(CREATE, params=params, options=kwargs)
 
+    @overload
     def stream(
-        self,
-        params: ResponsesParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ResponsesParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> AsyncStream[ResponsesStreamEvent]: ...
+    @overload
+    def stream(self, /, **kwargs: Unpack[ResponsesKwargs]) -> AsyncStream[ResponsesStreamEvent]: ...
+    def stream(
+        self, params: Optional[ResponsesParamsInput] = None, /, **kwargs: Any
     ) -> AsyncStream[ResponsesStreamEvent]:
-        """Stream typed events (``response.created``, ``response.output_text.delta``, ...)."""
-        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
+        what :meth:`create` takes."""
+        return self._stream(STREAM, params=params, options=kwargs)

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union, overload
 
-from .._endpoint import Endpoint, OffsetPagination
+from typing_extensions import Unpack
+
+from .._endpoint import OPTION_NAMES, BodyCallOptions, CallOptions, Endpoint, OffsetPagination
+from .._errors import InvalidRequestError
 from .._http import Destination
-from .._request import ExtraHeaders, TimeoutTypes, model_body
+from .._request import NOT_GIVEN, TimeoutTypes, model_body
 from .._types import (
     VIDEO_TERMINAL_STATUSES,
     CreateVideoGenerationResponse,
     ListVideoGenerationsParams,
+    ListVideoGenerationsParamsDict,
     VideoGenerationParams,
+    VideoGenerationParamsDict,
     VideoTaskListResponse,
     VideoTaskResponse,
 )
 from ._base import AsyncResource, SyncResource
 
-__all__ = ["AsyncVideosResource", "VideosResource"]
+__all__ = [
+    "AsyncVideosResource",
+    "ListVideoGenerationsKwargs",
+    "VideoGenerationKwargs",
+    "VideosResource",
+]
 
 GENERATE = Endpoint(
     "POST",
@@ -36,8 +46,17 @@ LIST = Endpoint(
     pagination=OffsetPagination(items="data", max_limit=100),
 )
 
-VideoParamsInput = Union[VideoGenerationParams, Mapping[str, Any]]
+VideoParamsInput = Union[VideoGenerationParams, VideoGenerationParamsDict]
+ListVideosInput = Union[ListVideoGenerationsParams, ListVideoGenerationsParamsDict]
 OnUpdate = Optional[Callable[[VideoTaskResponse], Any]]
+
+
+class VideoGenerationKwargs(VideoGenerationParamsDict, CallOptions, total=False):
+    """The keyword arguments of ``generate()``: the body's fields and the per-call options."""
+
+
+class ListVideoGenerationsKwargs(ListVideoGenerationsParamsDict, CallOptions, total=False):
+    """The keyword arguments of ``list()``: the query's fields and the per-call options."""
 
 
 def video_url_of(task: VideoTaskResponse) -> str:
@@ -49,10 +68,17 @@ def video_url_of(task: VideoTaskResponse) -> str:
     return url
 
 
-def _list_query(params: Any) -> Any:
-    return model_body(
-        {} if params is None else params, ListVideoGenerationsParams, "list"
-    ).to_wire()
+def _list_query(params: Any, kwargs: Mapping[str, Any]) -> Tuple[Any, Dict[str, Any]]:
+    """The query of ``list()`` (from the params object or the keyword fields) and the options."""
+    options = {k: v for k, v in kwargs.items() if k in OPTION_NAMES}
+    fields = {k: v for k, v in kwargs.items() if k not in OPTION_NAMES}
+    if fields and params is not None:
+        raise InvalidRequestError(
+            "list() was given a params object and the keyword argument(s) "
+            f"{', '.join(sorted(fields))}: pass one or the other, not both"
+        )
+    source = fields if params is None else params
+    return model_body(source, ListVideoGenerationsParams, "list").to_wire(), options
 
 
 class VideoWait:
@@ -103,34 +129,37 @@ class VideoWait:
 class VideosResource(SyncResource):
     """Video generation: submit a task, poll it, list past tasks."""
 
+    @overload
     def generate(
-        self,
-        params: VideoParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: VideoParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> CreateVideoGenerationResponse: ...
+    @overload
+    def generate(
+        self, /, **kwargs: Unpack[VideoGenerationKwargs]
+    ) -> CreateVideoGenerationResponse: ...
+    def generate(
+        self, params: Optional[VideoParamsInput] = None, /, **kwargs: Any
     ) -> CreateVideoGenerationResponse:
         """Submit a generation task; returns its ``id`` (poll with :meth:`retrieve` or
-        :meth:`wait`)."""
-        return self._call(GENERATE, params=params, extra_headers=extra_headers, timeout=timeout)
+        :meth:`wait`). Keyword arguments or a :class:`VideoGenerationParams` (or its dict)."""
+        return self._call(GENERATE, params=params, options=kwargs)
 
-    def retrieve(
-        self, task_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> VideoTaskResponse:
+    def retrieve(self, task_id: str, **options: Unpack[CallOptions]) -> VideoTaskResponse:
         """The task's status (and, once ``succeeded``, ``content.video_url``)."""
-        return self._call(RETRIEVE, task_id, extra_headers=extra_headers, timeout=timeout)
+        return self._call(RETRIEVE, task_id, options=options)
 
+    @overload
     def list(
-        self,
-        params: Union[ListVideoGenerationsParams, Mapping[str, Any], None] = None,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ListVideosInput, /, **options: Unpack[CallOptions]
+    ) -> VideoTaskListResponse: ...
+    @overload
+    def list(self, /, **kwargs: Unpack[ListVideoGenerationsKwargs]) -> VideoTaskListResponse: ...
+    def list(
+        self, params: Optional[ListVideosInput] = None, /, **kwargs: Any
     ) -> VideoTaskListResponse:
         """One page of tasks, newest first (``limit``/``offset``; ``page.total`` in all)."""
-        return self._call(
-            LIST, query=_list_query(params), extra_headers=extra_headers, timeout=timeout
-        )
+        query, options = _list_query(params, kwargs)
+        return self._call(LIST, query=query, options=options)
 
     def wait(
         self,
@@ -139,15 +168,14 @@ class VideosResource(SyncResource):
         poll_interval: float = 2.0,
         max_wait: Optional[float] = 600.0,
         on_update: OnUpdate = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[CallOptions],
     ) -> VideoTaskResponse:
         """Poll until the task is ``succeeded``, ``failed``, ``expired`` or ``cancelled`` and
         return it (pauses grow from 0.25 s to ``poll_interval``); ``on_update`` sees every poll;
         ``TimeoutError`` after ``max_wait`` seconds."""
         plan = VideoWait(task_id, poll_interval, max_wait)
         while True:
-            task = self.retrieve(task_id, extra_headers=extra_headers, timeout=timeout)
+            task = self._call(RETRIEVE, task_id, options=options)
             if on_update is not None:
                 on_update(task)
             delay = plan.after(task)
@@ -156,7 +184,7 @@ class VideosResource(SyncResource):
             self._http.sleep(delay)
 
     def download(
-        self, task: VideoTaskResponse, output: Destination, *, timeout: TimeoutTypes = None
+        self, task: VideoTaskResponse, output: Destination, *, timeout: TimeoutTypes = NOT_GIVEN
     ) -> int:
         """Write a ``succeeded`` task's video to ``output`` (a path or a binary file object) as it
         arrives; returns the bytes written. The URL is fetched without the API key."""
@@ -166,36 +194,39 @@ class VideosResource(SyncResource):
 class AsyncVideosResource(AsyncResource):
     """Video generation: submit a task, poll it, list past tasks."""
 
+    @overload
     async def generate(
-        self,
-        params: VideoParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: VideoParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> CreateVideoGenerationResponse: ...
+    @overload
+    async def generate(
+        self, /, **kwargs: Unpack[VideoGenerationKwargs]
+    ) -> CreateVideoGenerationResponse: ...
+    async def generate(
+        self, params: Optional[VideoParamsInput] = None, /, **kwargs: Any
     ) -> CreateVideoGenerationResponse:
         """Submit a generation task; returns its ``id`` (poll with :meth:`retrieve` or
-        :meth:`wait`)."""
-        return await self._call(
-            GENERATE, params=params, extra_headers=extra_headers, timeout=timeout
-        )
+        :meth:`wait`). Keyword arguments or a :class:`VideoGenerationParams` (or its dict)."""
+        return await self._call(GENERATE, params=params, options=kwargs)
 
-    async def retrieve(
-        self, task_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> VideoTaskResponse:
+    async def retrieve(self, task_id: str, **options: Unpack[CallOptions]) -> VideoTaskResponse:
         """The task's status (and, once ``succeeded``, ``content.video_url``)."""
-        return await self._call(RETRIEVE, task_id, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(RETRIEVE, task_id, options=options)
 
+    @overload
     async def list(
-        self,
-        params: Union[ListVideoGenerationsParams, Mapping[str, Any], None] = None,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ListVideosInput, /, **options: Unpack[CallOptions]
+    ) -> VideoTaskListResponse: ...
+    @overload
+    async def list(
+        self, /, **kwargs: Unpack[ListVideoGenerationsKwargs]
+    ) -> VideoTaskListResponse: ...
+    async def list(
+        self, params: Optional[ListVideosInput] = None, /, **kwargs: Any
     ) -> VideoTaskListResponse:
         """One page of tasks, newest first (``limit``/``offset``; ``page.total`` in all)."""
-        return await self._call(
-            LIST, query=_list_query(params), extra_headers=extra_headers, timeout=timeout
-        )
+        query, options = _list_query(params, kwargs)
+        return await self._call(LIST, query=query, options=options)
 
     async def wait(
         self,
@@ -204,15 +235,14 @@ class AsyncVideosResource(AsyncResource):
         poll_interval: float = 2.0,
         max_wait: Optional[float] = 600.0,
         on_update: OnUpdate = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[CallOptions],
     ) -> VideoTaskResponse:
         """Poll until the task is ``succeeded``, ``failed``, ``expired`` or ``cancelled`` and
         return it (pauses grow from 0.25 s to ``poll_interval``); ``on_update`` sees every poll;
         ``TimeoutError`` after ``max_wait`` seconds."""
         plan = VideoWait(task_id, poll_interval, max_wait)
         while True:
-            task = await self.retrieve(task_id, extra_headers=extra_headers, timeout=timeout)
+            task = await self._call(RETRIEVE, task_id, options=options)
             if on_update is not None:
                 on_update(task)
             delay = plan.after(task)
@@ -221,7 +251,7 @@ class AsyncVideosResource(AsyncResource):
             await self._http.sleep(delay)
 
     async def download(
-        self, task: VideoTaskResponse, output: Destination, *, timeout: TimeoutTypes = None
+        self, task: VideoTaskResponse, output: Destination, *, timeout: TimeoutTypes = NOT_GIVEN
     ) -> int:
         """Write a ``succeeded`` task's video to ``output`` (a path or a binary file object) as it
         arrives; returns the bytes written. The URL is fetched without the API key."""

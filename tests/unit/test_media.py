@@ -376,3 +376,38 @@ async def test_video_download_fetches_the_url_without_the_api_key(
     failed = VideoTaskResponse(id="cgt_2", status="failed")
     with pytest.raises(ValueError, match="it is failed"):
         await api.call(lambda c: c.videos.download(failed, target))
+
+
+async def test_media_methods_take_keyword_arguments_and_per_call_options(api: Api) -> None:
+    gw = api.gateway
+    gw.on("POST", "/v1/audio/speech", gw.reply_raw(WAV, content_type="audio/wav"))
+    gw.on("POST", "/v1/audio/transcriptions", gw.reply_json({"text": "hi"}))
+    gw.on("POST", "/v1/video/generations", gw.reply_json({"id": "cgt_1"}))
+    gw.on(
+        "GET",
+        "/v1/video/generations",
+        gw.reply_json({"data": [], "has_more": False, "total": 0, "limit": 5, "offset": 0}),
+    )
+    gw.on("GET", "/v1/audio/voices", gw.reply_json({"voices": []}))
+    gw.on("POST", "/v1/images/edits", gw.reply_json({"data": [{"url": "u"}]}))
+
+    await api.call(lambda c: c.audio.synthesize(input="Hi", model="m", extra_headers={"X-A": "1"}))
+    assert gw.last.json == {"input": "Hi", "model": "m"} and gw.last.headers["x-a"] == "1"
+    await api.call(lambda c: c.audio.transcribe(WAV, model="m", diarize=True, filename="a.wav"))
+    fields, files = parse_multipart(gw.last.request)
+    assert fields == {"model": "m", "diarize": "true"} and files["file"][0] == "a.wav"
+    await api.call(
+        lambda c: c.videos.generate(model="m", content=[{"type": "text", "text": "t"}], timeout=9)
+    )
+    assert gw.last.json == {"model": "m", "content": [{"type": "text", "text": "t"}]}
+    assert gw.last.timeout["read"] == 9
+    await api.call(lambda c: c.videos.list(limit=5, status="running"))
+    assert dict(gw.last.url.params) == {"limit": "5", "status": "running"}
+    await api.call(lambda c: c.audio.list_voices(page_size=2, extra_query={"x": "y"}))
+    assert dict(gw.last.url.params) == {"page_size": "2", "x": "y"}
+    await api.call(lambda c: c.images.edit(model="m", image="AAAA", operation="upscale"))
+    assert gw.last.json["operation"] == "upscale" and gw.last.json["prompt"] == ""
+    with pytest.raises(meshapi.InvalidRequestError, match="not both"):
+        await api.call(lambda c: c.audio.transcribe(WAV, {"model": "m"}, diarize=True))
+    with pytest.raises(meshapi.InvalidRequestError, match="not both"):
+        await api.call(lambda c: c.videos.list({"limit": 1}, offset=2))
