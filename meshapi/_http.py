@@ -640,7 +640,7 @@ def _sink(destination: Destination) -> Iterator[Callable[[bytes], Any]]:
         return
     write = getattr(destination, "write", None)
     if not callable(write):
-        raise TypeError(
+        raise InvalidRequestError(
             "the destination must be a path or a binary file object opened for writing, "
             f"got {type(destination).__name__}"
         )

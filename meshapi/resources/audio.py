@@ -102,12 +102,12 @@ def _read(file: AudioFile, filename: Optional[str]) -> Tuple[str, bytes]:
             return filename or os.path.basename(path), handle.read()
     read = getattr(file, "read", None)
     if not callable(read):
-        raise TypeError(
+        raise InvalidRequestError(
             f"the audio must be bytes, a path or a binary file object, got {type(file).__name__}"
         )
     content = read()
     if not isinstance(content, bytes):
-        raise TypeError("the audio file object must be opened in binary mode ('rb')")
+        raise InvalidRequestError("the audio file object must be opened in binary mode ('rb')")
     name = getattr(file, "name", None)
     if not filename and isinstance(name, str) and name:
         filename = os.path.basename(name)

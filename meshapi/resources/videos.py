@@ -64,7 +64,7 @@ def video_url_of(task: VideoTaskResponse) -> str:
     url = task.content.video_url if task.content is not None else None
     if not url:
         why = f"it is {task.status}" if task.status != "succeeded" else "it has no video_url"
-        raise ValueError(f"video task {task.id!r} has no video to download: {why}")
+        raise InvalidRequestError(f"video task {task.id!r} has no video to download: {why}")
     return url
 
 
@@ -95,9 +95,9 @@ class VideoWait:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if poll_interval <= 0:
-            raise ValueError(f"poll_interval must be > 0 seconds, got {poll_interval}")
+            raise InvalidRequestError(f"poll_interval must be > 0 seconds, got {poll_interval}")
         if max_wait is not None and max_wait < 0:
-            raise ValueError(f"max_wait must be >= 0 seconds (or None), got {max_wait}")
+            raise InvalidRequestError(f"max_wait must be >= 0 seconds (or None), got {max_wait}")
         self.task_id = task_id
         self.poll_interval = poll_interval
         self.max_wait = max_wait

@@ -114,9 +114,9 @@ def test_bare_audio_gets_a_filename_from_its_first_bytes() -> None:
 
 
 async def test_bad_audio_inputs_are_refused_before_sending(api: Api) -> None:
-    with pytest.raises(TypeError, match="bytes, a path or a binary file"):
+    with pytest.raises(meshapi.InvalidRequestError, match="bytes, a path or a binary file"):
         await api.call(lambda c: c.audio.transcribe(123, {"model": "m"}))
-    with pytest.raises(TypeError, match="binary mode"):
+    with pytest.raises(meshapi.InvalidRequestError, match="binary mode"):
         await api.call(lambda c: c.audio.transcribe(io.StringIO("text"), {"model": "m"}))
     with pytest.raises(ValueError, match="num_speakers"):
         await api.call(lambda c: c.audio.transcribe(WAV, {"model": "m", "num_speakers": 0}))
@@ -257,7 +257,7 @@ async def test_synthesize_returns_bytes_or_streams_to_a_path_or_file(
     sink = io.BytesIO()
     assert await api.call(lambda c: c.audio.synthesize(params, output=sink)) == len(clip)
     assert sink.getvalue() == clip and not sink.closed
-    with pytest.raises(TypeError, match="path or a binary file"):
+    with pytest.raises(meshapi.InvalidRequestError, match="path or a binary file"):
         await api.call(lambda c: c.audio.synthesize(params, output=42))
 
 
@@ -374,7 +374,7 @@ async def test_video_download_fetches_the_url_without_the_api_key(
     fetched = api.gateway.last
     assert fetched.host == "cdn.example.com" and "authorization" not in fetched.headers
     failed = VideoTaskResponse(id="cgt_2", status="failed")
-    with pytest.raises(ValueError, match="it is failed"):
+    with pytest.raises(meshapi.InvalidRequestError, match="it is failed"):
         await api.call(lambda c: c.videos.download(failed, target))
 
 
