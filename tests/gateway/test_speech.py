@@ -237,3 +237,12 @@ def test_voice_filters_and_errors(api: httpx.Client) -> None:
     assert bad.status_code == 422 and "next_page_token" in error_of(bad)["message"]
     assert api.get("/v1/audio/voices/meera").json()["name"] == "Meera"
     assert error_of(api.get("/v1/audio/voices/nobody"))["code"] == "not_found"
+
+
+def test_an_upload_over_the_body_limit_is_413(make_gateway: Any) -> None:
+    gw = make_gateway(options={"max_body_bytes": 4096})
+    with client_for(gw) as small:
+        reply = small.post(
+            "/v1/audio/transcriptions", **form({"model": "sarvam/saaras:v3"}, bytes(8192))
+        )
+    assert reply.status_code == 413 and error_of(reply)["code"] == "payload_too_large"

@@ -8,15 +8,14 @@ from starlette.requests import Request
 
 from .._core.errors import GatewayError, validation_detail
 from .._formats.multipart import FormFile, boundary_of, parse_form
+from .bodies import read_body
 
-__all__ = ["MAX_FORM_BODY", "form_body"]
-
-MAX_FORM_BODY = 25 * 1024 * 1024
+__all__ = ["form_body"]
 
 
 async def form_body(request: Request) -> Tuple[Dict[str, str], Dict[str, FormFile]]:
-    """The text fields and file parts of a multipart request; 400 when too large, 422 when it
-    is not a well-formed ``multipart/form-data`` body."""
+    """The text fields and file parts of a multipart request; 413 when larger than the
+    gateway's ``max_body_bytes``, 422 when it is not a well-formed ``multipart/form-data`` body."""
     boundary = boundary_of(request.headers.get("content-type", ""))
     if boundary is None:
         raise GatewayError(
@@ -25,11 +24,7 @@ async def form_body(request: Request) -> Tuple[Dict[str, str], Dict[str, FormFil
             "This endpoint takes a multipart/form-data body (the audio as the part 'file').",
             details=[validation_detail(["body"], "Expected multipart/form-data", "value_error")],
         )
-    raw = await request.body()
-    if len(raw) > MAX_FORM_BODY:
-        raise GatewayError(
-            400, "invalid_request", f"Request body is larger than {MAX_FORM_BODY} bytes."
-        )
+    raw = await read_body(request)
     try:
         return parse_form(raw, boundary)
     except ValueError as exc:
