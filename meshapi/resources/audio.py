@@ -29,7 +29,7 @@ from .._types import (
     VoicesResponse,
 )
 from .._types._base import RequestModel
-from ._base import AsyncResource, SyncResource
+from ._base import AsyncResource, SyncResource, no_response_mode
 
 __all__ = [
     "AsyncAudioResource",
@@ -241,6 +241,7 @@ class AudioResource(SyncResource):
         Keyword arguments or a :class:`SpeechParams` (or its dict)."""
         if output is None:
             return self._call(SPEECH, params=params, options=kwargs)
+        no_response_mode("synthesize", "writes the clip to output")
         return self._http.download(SPEECH.build((), params, None, kwargs), output)
 
     @overload
@@ -411,6 +412,7 @@ class AsyncAudioResource(AsyncResource):
         Keyword arguments or a :class:`SpeechParams` (or its dict)."""
         if output is None:
             return await self._call(SPEECH, params=params, options=kwargs)
+        no_response_mode("synthesize", "writes the clip to output")
         return await self._http.download(SPEECH.build((), params, None, kwargs), output)
 
     @overload

@@ -21,7 +21,7 @@ from .._types import (
     VideoTaskListResponse,
     VideoTaskResponse,
 )
-from ._base import AsyncResource, SyncResource
+from ._base import AsyncResource, SyncResource, no_response_mode
 
 __all__ = [
     "AsyncVideosResource",
@@ -173,6 +173,7 @@ class VideosResource(SyncResource):
         """Poll until the task is ``succeeded``, ``failed``, ``expired`` or ``cancelled`` and
         return it (pauses grow from 0.25 s to ``poll_interval``); ``on_update`` sees every poll;
         ``TimeoutError`` after ``max_wait`` seconds."""
+        no_response_mode("wait", "polls until the task ends")
         plan = VideoWait(task_id, poll_interval, max_wait)
         while True:
             task = self._call(RETRIEVE, task_id, options=options)
@@ -188,6 +189,7 @@ class VideosResource(SyncResource):
     ) -> int:
         """Write a ``succeeded`` task's video to ``output`` (a path or a binary file object) as it
         arrives; returns the bytes written. The URL is fetched without the API key."""
+        no_response_mode("download", "writes the video to a file")
         return self._http.fetch(video_url_of(task), output, timeout)
 
 
@@ -240,6 +242,7 @@ class AsyncVideosResource(AsyncResource):
         """Poll until the task is ``succeeded``, ``failed``, ``expired`` or ``cancelled`` and
         return it (pauses grow from 0.25 s to ``poll_interval``); ``on_update`` sees every poll;
         ``TimeoutError`` after ``max_wait`` seconds."""
+        no_response_mode("wait", "polls until the task ends")
         plan = VideoWait(task_id, poll_interval, max_wait)
         while True:
             task = await self._call(RETRIEVE, task_id, options=options)
@@ -255,4 +258,5 @@ class AsyncVideosResource(AsyncResource):
     ) -> int:
         """Write a ``succeeded`` task's video to ``output`` (a path or a binary file object) as it
         arrives; returns the bytes written. The URL is fetched without the API key."""
+        no_response_mode("download", "writes the video to a file")
         return await self._http.fetch(video_url_of(task), output, timeout)

@@ -411,3 +411,20 @@ async def test_media_methods_take_keyword_arguments_and_per_call_options(api: Ap
         await api.call(lambda c: c.audio.transcribe(WAV, {"model": "m"}, diarize=True))
     with pytest.raises(meshapi.InvalidRequestError, match="not both"):
         await api.call(lambda c: c.videos.list({"limit": 1}, offset=2))
+
+
+async def test_polling_and_file_writing_methods_refuse_a_response_mode(
+    api: Api, tmp_path: pathlib.Path
+) -> None:
+    task = VideoTaskResponse(id="t", status="succeeded", content={"video_url": "https://x/v.gif"})
+    calls = [
+        lambda c: c.with_raw_response.videos.wait("t"),
+        lambda c: c.with_raw_response.videos.download(task, tmp_path / "v.gif"),
+        lambda c: c.with_raw_response.audio.synthesize(input="x", output=tmp_path / "a.wav"),
+    ]
+    for call in calls:
+        with pytest.raises(meshapi.InvalidRequestError, match="no raw response"):
+            result = call(api.client)
+            if hasattr(result, "__await__"):  # the async client's wrapped call
+                await result
+    assert api.gateway.requests == [] and not list(tmp_path.iterdir())
