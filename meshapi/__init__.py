@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from ._streaming import Stream as Stream
     from ._types import *  # noqa: F403
     from ._version import __version__ as __version__
+    from .resources.audio import *  # noqa: F403
     from .resources.batches import *  # noqa: F403
     from .resources.chat import *  # noqa: F403
     from .resources.compare import *  # noqa: F403
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from .resources.realtime import *  # noqa: F403
     from .resources.responses import *  # noqa: F403
     from .resources.templates import *  # noqa: F403
+    from .resources.videos import *  # noqa: F403
 
 # Every public name, written once: the module that defines it. `__all__` and the lazy loader are
 # derived from this table; the models are the `_types` package's own table.
@@ -103,6 +105,15 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._streaming": ("APIResponse", "AsyncAPIResponse", "AsyncStream", "Stream"),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
     "._version": ("__version__",),
+    ".resources.audio": (
+        "AsyncAudioResource",
+        "AudioResource",
+        "AudioTranslationKwargs",
+        "ListVoicesKwargs",
+        "SpeechKwargs",
+        "TranscriptionKwargs",
+        "TranscriptionTranslateKwargs",
+    ),
     ".resources.batches": ("AsyncBatchesResource", "BatchesResource", "CreateBatchKwargs"),
     ".resources.chat": (
         "AsyncChatCompletionStream",
@@ -115,7 +126,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".resources.compare": ("AsyncCompareResource", "CompareKwargs", "CompareResource"),
     ".resources.embeddings": ("AsyncEmbeddingsResource", "EmbeddingsKwargs", "EmbeddingsResource"),
-    ".resources.images": ("AsyncImagesResource", "ImageGenerationKwargs", "ImagesResource"),
+    ".resources.images": (
+        "AsyncImagesResource",
+        "ImageEditKwargs",
+        "ImageGenerationKwargs",
+        "ImagesResource",
+    ),
     ".resources.models": ("AsyncModelsResource", "ModelsResource"),
     ".resources.rag": (
         "AsyncRagResource",
@@ -138,6 +154,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "CreateTemplateKwargs",
         "TemplatesResource",
         "UpdateTemplateKwargs",
+    ),
+    ".resources.videos": (
+        "AsyncVideosResource",
+        "ListVideoGenerationsKwargs",
+        "VideoGenerationKwargs",
+        "VideosResource",
     ),
 }
 

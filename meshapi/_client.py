@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         MeshAPIWithRawResponse,
         MeshAPIWithStreamingResponse,
     )
+    from .resources.audio import AsyncAudioResource, AudioResource
     from .resources.batches import AsyncBatchesResource, BatchesResource
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.compare import AsyncCompareResource, CompareResource
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from .resources.realtime import AsyncRealtimeResource, RealtimeResource
     from .resources.responses import AsyncResponsesResource, ResponsesResource
     from .resources.templates import AsyncTemplatesResource, TemplatesResource
+    from .resources.videos import AsyncVideosResource, VideosResource
 
 __all__ = ["AsyncMeshAPI", "MeshAPI"]
 
@@ -259,6 +261,20 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
 
         return ImagesResource(self._http)
 
+    @cached_property
+    def audio(self) -> AudioResource:
+        """Text to speech, speech to text, translations and voices."""
+        from .resources.audio import AudioResource
+
+        return AudioResource(self._http)
+
+    @cached_property
+    def videos(self) -> VideosResource:
+        """Video generation tasks."""
+        from .resources.videos import VideosResource
+
+        return VideosResource(self._http)
+
     @property
     def realtime(self) -> RealtimeResource:
         """Realtime (WebSocket) sessions; needs the ``realtime`` extra (``websockets``)."""
@@ -437,6 +453,20 @@ class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
         from .resources.images import AsyncImagesResource
 
         return AsyncImagesResource(self._http)
+
+    @cached_property
+    def audio(self) -> AsyncAudioResource:
+        """Text to speech, speech to text, translations and voices."""
+        from .resources.audio import AsyncAudioResource
+
+        return AsyncAudioResource(self._http)
+
+    @cached_property
+    def videos(self) -> AsyncVideosResource:
+        """Video generation tasks."""
+        from .resources.videos import AsyncVideosResource
+
+        return AsyncVideosResource(self._http)
 
     @property
     def realtime(self) -> AsyncRealtimeResource:

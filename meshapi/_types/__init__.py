@@ -57,6 +57,7 @@ from .._lazy import lazy_attributes
 if TYPE_CHECKING:
     # What type checkers see: each module's own literal __all__.
     from ._base import *  # noqa: F403
+    from .audio import *  # noqa: F403
     from .batches import *  # noqa: F403
     from .chat import *  # noqa: F403
     from .compare import *  # noqa: F403
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     from .rag import *  # noqa: F403
     from .responses import *  # noqa: F403
     from .templates import *  # noqa: F403
+    from .videos import *  # noqa: F403
 
 # Which module defines each public name: written here once (besides the module's own __all__,
 # which tests/unit/test_exports.py checks against this table). `__all__` and the lazy loader
@@ -164,10 +166,15 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".images": (
         "ImageData",
+        "ImageEditParams",
+        "ImageEditParamsDict",
+        "ImageGenerationChunk",
         "ImageGenerationParams",
         "ImageGenerationParamsDict",
         "ImageGenerationResponse",
         "ImageItem",
+        "ImageRef",
+        "ImageRefDict",
         "ImageStreamEvent",
         "ImageUsage",
     ),
@@ -211,6 +218,41 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "TemplateSummary",
         "UpdateTemplateParams",
         "UpdateTemplateParamsDict",
+    ),
+    # 0.1.11 media: audio and video (images edits are in ".images").
+    ".audio": (
+        "AudioTranslationsParams",
+        "AudioTranslationsParamsDict",
+        "ListVoicesParams",
+        "ListVoicesParamsDict",
+        "PronunciationDictionaryLocator",
+        "PronunciationDictionaryLocatorDict",
+        "SpeechParams",
+        "SpeechParamsDict",
+        "TranscriptionParams",
+        "TranscriptionParamsDict",
+        "TranscriptionResponse",
+        "TranscriptionTranslateParams",
+        "TranscriptionTranslateParamsDict",
+        "Voice",
+        "VoiceSettings",
+        "VoiceSettingsDict",
+        "VoicesResponse",
+    ),
+    ".videos": (
+        "VIDEO_TERMINAL_STATUSES",
+        "CreateVideoGenerationResponse",
+        "ListVideoGenerationsParams",
+        "ListVideoGenerationsParamsDict",
+        "VideoContentItem",
+        "VideoContentItemDict",
+        "VideoGenerationParams",
+        "VideoGenerationParamsDict",
+        "VideoTaskContent",
+        "VideoTaskError",
+        "VideoTaskListResponse",
+        "VideoTaskResponse",
+        "VideoTaskUsage",
     ),
 }
 

@@ -11,7 +11,7 @@ from .errors import GatewayError
 
 __all__ = ["Catalogue", "decimal_string", "wire_model"]
 
-_MODEL_KINDS = {"chat", "reasoning", "embedding", "image", "audio", "realtime"}
+_MODEL_KINDS = {"chat", "reasoning", "embedding", "image", "audio", "realtime", "video"}
 _BRANDS = {
     "openai": "OpenAI", "anthropic": "Anthropic", "google": "Google", "meta-llama": "Meta",
     "mistralai": "Mistral", "deepseek": "DeepSeek", "x-ai": "xAI", "qwen": "Qwen",
@@ -82,7 +82,7 @@ class Catalogue:
 
     The file holds either a bare list of model objects or ``{"models": [...]}``; each model needs
     at least ``id`` (``provider/name``) and ``model_type`` (one of chat, reasoning, embedding,
-    image, audio, realtime). Unknown fields are served as they are.
+    image, audio, realtime, video). Unknown fields are served as they are.
     """
 
     def __init__(self, models: Sequence[Mapping[str, Any]]) -> None:
