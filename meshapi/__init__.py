@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # that they agree). A star import where the module's own __all__ is exactly what we export.
     from ._accumulate import ChatCompletionAccumulator as ChatCompletionAccumulator
     from ._client import *  # noqa: F403
+    from ._config import MeshAPIConfig as MeshAPIConfig
     from ._endpoint import BodyCallOptions as BodyCallOptions
     from ._endpoint import CallOptions as CallOptions
     from ._errors import APIConnectionError as APIConnectionError
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
     from .resources._stream_helpers import CompareStream as CompareStream
     from .resources._stream_helpers import ImageStream as ImageStream
     from .resources._stream_helpers import ResponseStream as ResponseStream
+    from .resources.audio import *  # noqa: F403
     from .resources.batches import *  # noqa: F403
     from .resources.chat import *  # noqa: F403
     from .resources.compare import *  # noqa: F403
@@ -81,12 +83,14 @@ if TYPE_CHECKING:
     from .resources.realtime import *  # noqa: F403
     from .resources.responses import *  # noqa: F403
     from .resources.templates import *  # noqa: F403
+    from .resources.videos import *  # noqa: F403
 
 # Every public name, written once: the module that defines it. `__all__` and the lazy loader are
 # derived from this table; the models are the `_types` package's own table.
 _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._accumulate": ("ChatCompletionAccumulator",),
     "._client": ("AsyncMeshAPI", "MeshAPI"),
+    "._config": ("MeshAPIConfig",),
     "._errors": (
         "APIConnectionError",
         "APIStatusError",
@@ -138,6 +142,15 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ImageStream",
         "ResponseStream",
     ),
+    ".resources.audio": (
+        "AsyncAudioResource",
+        "AudioResource",
+        "AudioTranslationKwargs",
+        "ListVoicesKwargs",
+        "SpeechKwargs",
+        "TranscriptionKwargs",
+        "TranscriptionTranslateKwargs",
+    ),
     ".resources.batches": ("AsyncBatchesResource", "BatchesResource", "CreateBatchKwargs"),
     ".resources.chat": (
         "AsyncChatCompletionStream",
@@ -150,7 +163,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".resources.compare": ("AsyncCompareResource", "CompareKwargs", "CompareResource"),
     ".resources.embeddings": ("AsyncEmbeddingsResource", "EmbeddingsKwargs", "EmbeddingsResource"),
-    ".resources.images": ("AsyncImagesResource", "ImageGenerationKwargs", "ImagesResource"),
+    ".resources.images": (
+        "AsyncImagesResource",
+        "ImageEditKwargs",
+        "ImageGenerationKwargs",
+        "ImagesResource",
+    ),
     ".resources.models": ("AsyncModelsResource", "ModelsResource"),
     ".resources.rag": (
         "AsyncRagResource",
@@ -173,6 +191,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "CreateTemplateKwargs",
         "TemplatesResource",
         "UpdateTemplateKwargs",
+    ),
+    ".resources.videos": (
+        "AsyncVideosResource",
+        "ListVideoGenerationsKwargs",
+        "VideoGenerationKwargs",
+        "VideosResource",
     ),
 }
 

@@ -26,14 +26,19 @@ from . import (
     CreateBatchParams,
     CreateTemplateParams,
     EmbeddingsParams,
+    ImageEditParams,
     ImageGenerationParams,
     MeshAPI,
     MeshAPIError,
     NotFoundError,
     ResponsesParams,
     SearchRequest,
+    SpeechParams,
     Tool,
     ToolFunction,
+    TranscriptionParams,
+    VideoContentItem,
+    VideoGenerationParams,
 )
 
 __all__ = ["main", "run_demo"]
@@ -44,6 +49,9 @@ REASONING_MODEL = "openai/o4-mini"
 EMBEDDING_MODEL = "openai/text-embedding-3-small"
 IMAGE_MODEL = "openai/gpt-image-1"
 BATCH_MODEL = "openai/gpt-5-nano"
+SPEECH_MODEL = "sarvam/bulbul:v2"
+TRANSCRIPTION_MODEL = "sarvam/saaras:v3"
+VIDEO_MODEL = "byteplus/dreamina-seedance-2-0"
 
 HANDBOOK = """# Acme handbook
 
@@ -77,12 +85,14 @@ class Tour:
         self.out = out
         self.image_dir = image_dir
         self.failed: List[Tuple[str, str]] = []
+        self.steps = 0
 
     def say(self, text: str = "", end: str = "\n") -> None:
         self.out.write(text + end)
         self.out.flush()
 
     def step(self, title: str, fn: Callable[[], None]) -> None:
+        self.steps += 1
         self.say(f"\n== {title}")
         started = time.perf_counter()
         try:
@@ -322,6 +332,61 @@ class Tour:
             fh.write(base64.b64decode(data))
         self.say(f"   saved {os.path.getsize(path)} bytes to {path}")
 
+    def audio(self) -> None:
+        os.makedirs(self.image_dir, exist_ok=True)
+        path = os.path.join(self.image_dir, "hello.wav")
+        text = "Hello from MeshAPI."
+        speech = SpeechParams(input=text, model=SPEECH_MODEL, voice="meera")
+        size = self.client.audio.synthesize(speech, output=path)  # streamed to the file
+        self.say(f"   spoke {text!r} into {path} ({size} bytes)")
+        heard = self.client.audio.transcribe(path, TranscriptionParams(model=TRANSCRIPTION_MODEL))
+        self.say(f"   transcribed back: {heard.text!r}")
+
+    def video(self) -> None:
+        task = self.client.videos.generate(
+            VideoGenerationParams(
+                model=VIDEO_MODEL,
+                content=[VideoContentItem(type="text", text="A serene mountain lake at sunrise")],
+                duration=2,
+            )
+        )
+        done = self.client.videos.wait(task.id, poll_interval=0.1, max_wait=300)
+        self.say(f"   task {task.id}: {done.status}")
+        if done.status != "succeeded" or done.content is None or not done.content.video_url:
+            raise RuntimeError(f"the video task ended {done.status}")
+        ext = os.path.splitext(done.content.video_url.split("?")[0])[1] or ".mp4"
+        os.makedirs(self.image_dir, exist_ok=True)
+        path = os.path.join(self.image_dir, "lake" + ext)
+        size = self.client.videos.download(done, path)
+        self.say(f"   saved {size} bytes to {path}")
+
+    def image_edit(self) -> None:
+        source = self.client.images.generate(
+            ImageGenerationParams(
+                model=IMAGE_MODEL,
+                prompt="A red kite in a clear sky",
+                size="128x128",
+                response_format="b64_json",
+            )
+        )
+        edited = self.client.images.edit(
+            ImageEditParams(
+                model=IMAGE_MODEL,
+                image="data:image/png;base64," + (source.data[0].b64_json or ""),
+                operation="upscale",
+                upscale_factor="2",
+                response_format="b64_json",
+            )
+        )
+        data = edited.data[0].b64_json
+        if not data:
+            raise RuntimeError("no edited image returned")
+        path = os.path.join(self.image_dir, "kite-2x.png")
+        os.makedirs(self.image_dir, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(base64.b64decode(data))
+        self.say(f"   upscaled 128x128 to {getattr(edited, 'size', '?')}: {path}")
+
     def errors(self) -> None:
         try:
             self.client.models.get("nobody/no-such-model")
@@ -352,8 +417,11 @@ def run_demo(
         tour.step("Batch", tour.batch)
         tour.step("RAG: upload, embed, search", tour.rag)
         tour.step("Image generation", tour.image)
+        tour.step("Audio: speak, then transcribe back", tour.audio)
+        tour.step("Video: generate, wait, save", tour.video)
+        tour.step("Image edit: upscale", tour.image_edit)
         tour.step("Errors", tour.errors)
-    total = 12
+    total = tour.steps
     if tour.failed:
         tour.say(f"\n{total - len(tour.failed)}/{total} steps passed; failed:")
         for title, why in tour.failed:

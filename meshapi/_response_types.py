@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._client import AsyncMeshAPI, MeshAPI
 from ._modes import to_async_raw, to_async_streaming, to_raw
+from .resources.audio import AsyncAudioResource, AudioResource
 from .resources.batches import AsyncBatchesResource, BatchesResource
 from .resources.chat import AsyncChatCompletionsResource, AsyncChatResource, ChatCompletionsResource, ChatResource
 from .resources.compare import AsyncCompareResource, CompareResource
@@ -18,7 +19,28 @@ from .resources.models import AsyncModelsResource, ModelsResource
 from .resources.rag import AsyncRagResource, RagResource
 from .resources.responses import AsyncResponsesResource, ResponsesResource
 from .resources.templates import AsyncTemplatesResource, TemplatesResource
+from .resources.videos import AsyncVideosResource, VideosResource
 
+
+class AsyncAudioWithRawResponse:
+    def __init__(self, resource: AsyncAudioResource) -> None:
+        self.synthesize = to_async_raw(resource.synthesize)
+        self.transcribe = to_async_raw(resource.transcribe)
+        self.get_transcription = to_async_raw(resource.get_transcription)
+        self.translate = to_async_raw(resource.translate)
+        self.audio_translate = to_async_raw(resource.audio_translate)
+        self.list_voices = to_async_raw(resource.list_voices)
+        self.get_voice = to_async_raw(resource.get_voice)
+
+class AudioWithRawResponse:
+    def __init__(self, resource: AudioResource) -> None:
+        self.synthesize = to_raw(resource.synthesize)
+        self.transcribe = to_raw(resource.transcribe)
+        self.get_transcription = to_raw(resource.get_transcription)
+        self.translate = to_raw(resource.translate)
+        self.audio_translate = to_raw(resource.audio_translate)
+        self.list_voices = to_raw(resource.list_voices)
+        self.get_voice = to_raw(resource.get_voice)
 
 class AsyncBatchesWithRawResponse:
     def __init__(self, resource: AsyncBatchesResource) -> None:
@@ -61,10 +83,12 @@ class EmbeddingsWithRawResponse:
 class AsyncImagesWithRawResponse:
     def __init__(self, resource: AsyncImagesResource) -> None:
         self.generate = to_async_raw(resource.generate)
+        self.edit = to_async_raw(resource.edit)
 
 class ImagesWithRawResponse:
     def __init__(self, resource: ImagesResource) -> None:
         self.generate = to_raw(resource.generate)
+        self.edit = to_raw(resource.edit)
 
 class AsyncModelsWithRawResponse:
     def __init__(self, resource: AsyncModelsResource) -> None:
@@ -120,6 +144,18 @@ class TemplatesWithRawResponse:
         self.update = to_raw(resource.update)
         self.delete = to_raw(resource.delete)
 
+class AsyncVideosWithRawResponse:
+    def __init__(self, resource: AsyncVideosResource) -> None:
+        self.generate = to_async_raw(resource.generate)
+        self.retrieve = to_async_raw(resource.retrieve)
+        self.list = to_async_raw(resource.list)
+
+class VideosWithRawResponse:
+    def __init__(self, resource: VideosResource) -> None:
+        self.generate = to_raw(resource.generate)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list = to_raw(resource.list)
+
 class ChatWithRawResponse:
     def __init__(self, resource: ChatResource) -> None:
         self.completions = ChatCompletionsWithRawResponse(resource.completions)
@@ -130,6 +166,7 @@ class AsyncChatWithRawResponse:
 
 class MeshAPIWithRawResponse:
     def __init__(self, client: MeshAPI) -> None:
+        self.audio = AudioWithRawResponse(client.audio)
         self.batches = BatchesWithRawResponse(client.batches)
         self.chat = ChatWithRawResponse(client.chat)
         self.compare = CompareWithRawResponse(client.compare)
@@ -139,9 +176,11 @@ class MeshAPIWithRawResponse:
         self.rag = RagWithRawResponse(client.rag)
         self.responses = ResponsesWithRawResponse(client.responses)
         self.templates = TemplatesWithRawResponse(client.templates)
+        self.videos = VideosWithRawResponse(client.videos)
 
 class AsyncMeshAPIWithRawResponse:
     def __init__(self, client: AsyncMeshAPI) -> None:
+        self.audio = AsyncAudioWithRawResponse(client.audio)
         self.batches = AsyncBatchesWithRawResponse(client.batches)
         self.chat = AsyncChatWithRawResponse(client.chat)
         self.compare = AsyncCompareWithRawResponse(client.compare)
@@ -151,6 +190,27 @@ class AsyncMeshAPIWithRawResponse:
         self.rag = AsyncRagWithRawResponse(client.rag)
         self.responses = AsyncResponsesWithRawResponse(client.responses)
         self.templates = AsyncTemplatesWithRawResponse(client.templates)
+        self.videos = AsyncVideosWithRawResponse(client.videos)
+
+class AsyncAudioWithStreamingResponse:
+    def __init__(self, resource: AsyncAudioResource) -> None:
+        self.synthesize = to_async_streaming(resource.synthesize)
+        self.transcribe = to_async_streaming(resource.transcribe)
+        self.get_transcription = to_async_streaming(resource.get_transcription)
+        self.translate = to_async_streaming(resource.translate)
+        self.audio_translate = to_async_streaming(resource.audio_translate)
+        self.list_voices = to_async_streaming(resource.list_voices)
+        self.get_voice = to_async_streaming(resource.get_voice)
+
+class AudioWithStreamingResponse:
+    def __init__(self, resource: AudioResource) -> None:
+        self.synthesize = to_raw(resource.synthesize)
+        self.transcribe = to_raw(resource.transcribe)
+        self.get_transcription = to_raw(resource.get_transcription)
+        self.translate = to_raw(resource.translate)
+        self.audio_translate = to_raw(resource.audio_translate)
+        self.list_voices = to_raw(resource.list_voices)
+        self.get_voice = to_raw(resource.get_voice)
 
 class AsyncBatchesWithStreamingResponse:
     def __init__(self, resource: AsyncBatchesResource) -> None:
@@ -193,10 +253,12 @@ class EmbeddingsWithStreamingResponse:
 class AsyncImagesWithStreamingResponse:
     def __init__(self, resource: AsyncImagesResource) -> None:
         self.generate = to_async_streaming(resource.generate)
+        self.edit = to_async_streaming(resource.edit)
 
 class ImagesWithStreamingResponse:
     def __init__(self, resource: ImagesResource) -> None:
         self.generate = to_raw(resource.generate)
+        self.edit = to_raw(resource.edit)
 
 class AsyncModelsWithStreamingResponse:
     def __init__(self, resource: AsyncModelsResource) -> None:
@@ -252,6 +314,18 @@ class TemplatesWithStreamingResponse:
         self.update = to_raw(resource.update)
         self.delete = to_raw(resource.delete)
 
+class AsyncVideosWithStreamingResponse:
+    def __init__(self, resource: AsyncVideosResource) -> None:
+        self.generate = to_async_streaming(resource.generate)
+        self.retrieve = to_async_streaming(resource.retrieve)
+        self.list = to_async_streaming(resource.list)
+
+class VideosWithStreamingResponse:
+    def __init__(self, resource: VideosResource) -> None:
+        self.generate = to_raw(resource.generate)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list = to_raw(resource.list)
+
 class ChatWithStreamingResponse:
     def __init__(self, resource: ChatResource) -> None:
         self.completions = ChatCompletionsWithStreamingResponse(resource.completions)
@@ -262,6 +336,7 @@ class AsyncChatWithStreamingResponse:
 
 class MeshAPIWithStreamingResponse:
     def __init__(self, client: MeshAPI) -> None:
+        self.audio = AudioWithStreamingResponse(client.audio)
         self.batches = BatchesWithStreamingResponse(client.batches)
         self.chat = ChatWithStreamingResponse(client.chat)
         self.compare = CompareWithStreamingResponse(client.compare)
@@ -271,9 +346,11 @@ class MeshAPIWithStreamingResponse:
         self.rag = RagWithStreamingResponse(client.rag)
         self.responses = ResponsesWithStreamingResponse(client.responses)
         self.templates = TemplatesWithStreamingResponse(client.templates)
+        self.videos = VideosWithStreamingResponse(client.videos)
 
 class AsyncMeshAPIWithStreamingResponse:
     def __init__(self, client: AsyncMeshAPI) -> None:
+        self.audio = AsyncAudioWithStreamingResponse(client.audio)
         self.batches = AsyncBatchesWithStreamingResponse(client.batches)
         self.chat = AsyncChatWithStreamingResponse(client.chat)
         self.compare = AsyncCompareWithStreamingResponse(client.compare)
@@ -283,3 +360,4 @@ class AsyncMeshAPIWithStreamingResponse:
         self.rag = AsyncRagWithStreamingResponse(client.rag)
         self.responses = AsyncResponsesWithStreamingResponse(client.responses)
         self.templates = AsyncTemplatesWithStreamingResponse(client.templates)
+        self.videos = AsyncVideosWithStreamingResponse(client.videos)

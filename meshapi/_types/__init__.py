@@ -57,16 +57,19 @@ from .._lazy import lazy_attributes
 if TYPE_CHECKING:
     # What type checkers see: each module's own literal __all__.
     from ._base import *  # noqa: F403
+    from .audio import *  # noqa: F403
     from .batches import *  # noqa: F403
     from .chat import *  # noqa: F403
     from .compare import *  # noqa: F403
     from .embeddings import *  # noqa: F403
+    from .errors import *  # noqa: F403
     from .images import *  # noqa: F403
     from .models import *  # noqa: F403
     from .parsed import *  # noqa: F403
     from .rag import *  # noqa: F403
     from .responses import *  # noqa: F403
     from .templates import *  # noqa: F403
+    from .videos import *  # noqa: F403
 
 # Which module defines each public name: written here once (besides the module's own __all__,
 # which tests/unit/test_exports.py checks against this table). `__all__` and the lazy loader
@@ -78,10 +81,13 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "PromptTokensDetails",
         "RequestModel",
         "ResponseModel",
+        "TokenUsage",
         "Usage",
+        "UsageInfo",
     ),
     ".batches": (
         "BatchList",
+        "BatchListResponse",
         "BatchObject",
         "BatchRequestCounts",
         "BatchRequestItem",
@@ -90,39 +96,49 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "CreateBatchParamsDict",
     ),
     ".chat": (
+        "AudioOutputOptions",
         "ChatCompletionAudio",
         "ChatCompletionChoice",
         "ChatCompletionChunk",
         "ChatCompletionChunkChoice",
+        "ChatCompletionChunkDelta",
         "ChatCompletionMessage",
         "ChatCompletionParams",
         "ChatCompletionParamsDict",
         "ChatCompletionResponse",
         "ChatMessage",
         "ChatMessageDict",
+        "ChatRole",
         "ChoiceDelta",
         "ChoiceDeltaToolCall",
         "ChoiceDeltaToolCallFunction",
         "ContentPart",
         "ContentPartFile",
         "ContentPartFileDict",
+        "ContentPartAudio",
         "ContentPartImage",
         "ContentPartImageDict",
         "ContentPartInputAudio",
         "ContentPartInputAudioDict",
         "ContentPartText",
         "ContentPartTextDict",
+        "ImageDetail",
+        "ImageOptions",
         "ImageURL",
         "ImageURLDict",
         "InputAudio",
         "InputAudioDict",
         "MessageParam",
+        "ProviderPreferences",
         "Tool",
         "ToolCall",
         "ToolCallDict",
         "ToolCallFunction",
         "ToolCallFunctionDict",
         "ToolDict",
+        "ToolChoice",
+        "ToolChoiceFunction",
+        "ToolChoiceObject",
         "ToolFunction",
         "ToolFunctionDict",
         "ToolParam",
@@ -135,22 +151,36 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "CompareResponse",
         "CompareResult",
         "CompareStreamEvent",
+        "ModelOverride",
     ),
     ".embeddings": (
+        "EmbeddingItem",
         "EmbeddingsData",
         "EmbeddingsParams",
         "EmbeddingsParamsDict",
         "EmbeddingsResponse",
+        "EmbeddingsUsage",
+    ),
+    ".errors": (
+        "ApiErrorBody",
+        "ApiErrorEnvelope",
     ),
     ".images": (
         "ImageData",
+        "ImageEditParams",
+        "ImageEditParamsDict",
+        "ImageGenerationChunk",
         "ImageGenerationParams",
         "ImageGenerationParamsDict",
         "ImageGenerationResponse",
+        "ImageItem",
+        "ImageRef",
+        "ImageRefDict",
         "ImageStreamEvent",
         "ImageUsage",
     ),
     ".models": (
+        "ListModelsParams",
         "ModelInfo",
         "ModelPricing",
     ),
@@ -180,8 +210,10 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "UploadFileParamsDict",
     ),
     ".responses": (
+        "BuiltinTool",
         "ResponseOutputContent",
         "ResponseOutputItem",
+        "ResponsesFunctionTool",
         "ResponsesParams",
         "ResponsesParamsDict",
         "ResponsesResponse",
@@ -195,6 +227,41 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "TemplateSummary",
         "UpdateTemplateParams",
         "UpdateTemplateParamsDict",
+    ),
+    # 0.1.11 media: audio and video (images edits are in ".images").
+    ".audio": (
+        "AudioTranslationsParams",
+        "AudioTranslationsParamsDict",
+        "ListVoicesParams",
+        "ListVoicesParamsDict",
+        "PronunciationDictionaryLocator",
+        "PronunciationDictionaryLocatorDict",
+        "SpeechParams",
+        "SpeechParamsDict",
+        "TranscriptionParams",
+        "TranscriptionParamsDict",
+        "TranscriptionResponse",
+        "TranscriptionTranslateParams",
+        "TranscriptionTranslateParamsDict",
+        "Voice",
+        "VoiceSettings",
+        "VoiceSettingsDict",
+        "VoicesResponse",
+    ),
+    ".videos": (
+        "VIDEO_TERMINAL_STATUSES",
+        "CreateVideoGenerationResponse",
+        "ListVideoGenerationsParams",
+        "ListVideoGenerationsParamsDict",
+        "VideoContentItem",
+        "VideoContentItemDict",
+        "VideoGenerationParams",
+        "VideoGenerationParamsDict",
+        "VideoTaskContent",
+        "VideoTaskError",
+        "VideoTaskListResponse",
+        "VideoTaskResponse",
+        "VideoTaskUsage",
     ),
 }
 

@@ -12,12 +12,15 @@ from pydantic import Field, field_serializer
 from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage
+from .chat import ProviderPreferences
 
 __all__ = [
+    "EmbeddingItem",
     "EmbeddingsData",
     "EmbeddingsParams",
     "EmbeddingsParamsDict",
     "EmbeddingsResponse",
+    "EmbeddingsUsage",
 ]
 
 
@@ -47,12 +50,19 @@ class EmbeddingsParams(RequestModel):
     :meth:`EmbeddingsData.vector`.
     """
 
-    model: str
+    model: Optional[str] = None
+    """Required by the gateway unless a template or its default supplies it (optional here, as
+    in meshapi 0.1.4)."""
     input: Union[str, List[str], List[int], List[List[int]]]
     dimensions: Optional[int] = None
     encoding_format: Optional[Literal["float", "base64"]] = None
     input_type: Optional[str] = None
-    provider: Optional[Union[str, Dict[str, Any]]] = None
+    provider: Optional[
+        Annotated[
+            Union[str, Dict[str, Any], ProviderPreferences], Field(union_mode="left_to_right")
+        ]
+    ] = None
+    """A provider name, or routing preferences (a dict or :class:`ProviderPreferences`)."""
     user: Optional[str] = None
 
 
@@ -100,6 +110,13 @@ class EmbeddingsData(ResponseModel):
         if sys.byteorder == "big":
             values.byteswap()
         return values.tolist()
+
+
+EmbeddingItem = EmbeddingsData
+"""The name meshapi 0.1.4 used for :class:`EmbeddingsData` (the same class)."""
+
+EmbeddingsUsage = Usage
+"""The name meshapi 0.1.4 used for the :class:`Usage` of embeddings (the same class)."""
 
 
 class EmbeddingsResponse(ResponseModel):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Any, List, Optional
 
-from ._base import ResponseModel
+from ._base import RequestModel, ResponseModel
 
-__all__ = ["ModelInfo", "ModelPricing"]
+__all__ = ["ListModelsParams", "ModelInfo", "ModelPricing"]
 
 
 # ==============================================================================================
@@ -14,8 +14,20 @@ __all__ = ["ModelInfo", "ModelPricing"]
 # ==============================================================================================
 
 
+class ListModelsParams(RequestModel):
+    """Query of ``GET /v1/models``: ``free=True`` / ``free=False`` filters on the server."""
+
+    free: Optional[bool] = None
+
+
 class ModelPricing(ResponseModel):
-    """Prices of a model in USD; the ``*_discounted`` fields apply ``discount_pct``."""
+    """Prices of a model in USD.
+
+    The wire carries them as decimal strings (``"0.00015"``) or ``null``; they read here as
+    numbers (a number on the wire is accepted too). Per-1k prices are what meshapi 0.1.4 read;
+    the per-1M prices and the rest are the current catalogue's. ``*_discounted`` apply
+    ``discount_pct``.
+    """
 
     prompt_usd_per_1k: Optional[float] = None
     completion_usd_per_1k: Optional[float] = None
@@ -24,6 +36,37 @@ class ModelPricing(ResponseModel):
     prompt_usd_per_1k_discounted: Optional[float] = None
     completion_usd_per_1k_discounted: Optional[float] = None
     image_usd_per_image_discounted: Optional[float] = None
+    pricing_unit: Optional[str] = None
+    request_usd: Optional[float] = None
+    prompt_usd_per_1m: Optional[float] = None
+    completion_usd_per_1m: Optional[float] = None
+    long_context_input_usd_per_1m: Optional[float] = None
+    long_context_output_usd_per_1m: Optional[float] = None
+    cache_read_input_usd_per_1m: Optional[float] = None
+    cache_write_input_usd_per_1m: Optional[float] = None
+    cache_read_audio_input_usd_per_1m: Optional[float] = None
+    long_context_cache_read_input_usd_per_1m: Optional[float] = None
+    long_context_cache_write_input_usd_per_1m: Optional[float] = None
+    batch_input_usd_per_1m: Optional[float] = None
+    batch_output_usd_per_1m: Optional[float] = None
+    training_usd_per_1m: Optional[float] = None
+    fine_tuned_input_usd_per_1m: Optional[float] = None
+    fine_tuned_output_usd_per_1m: Optional[float] = None
+    audio_input_usd_per_1m: Optional[float] = None
+    audio_output_usd_per_1m: Optional[float] = None
+    transcription_usd_per_1m: Optional[float] = None
+    cached_audio_input_usd_per_1m: Optional[float] = None
+    cached_text_input_usd_per_1m: Optional[float] = None
+    cache_hit_usd_per_1m: Optional[float] = None
+    output_with_audio_usd_per_1m: Optional[float] = None
+    output_with_video_usd_per_1m: Optional[float] = None
+    image_input_usd_per_image: Optional[float] = None
+    image_output_usd_per_image: Optional[float] = None
+    image_output_size: Optional[str] = None
+    effective_date: Optional[str] = None
+    deprecated_date: Optional[str] = None
+    notes: Optional[str] = None
+    source_url: Optional[str] = None
 
 
 class ModelInfo(ResponseModel):
@@ -41,3 +84,20 @@ class ModelInfo(ResponseModel):
     model_type: Optional[str] = None
     input_modalities: Optional[List[str]] = None
     output_modalities: Optional[List[str]] = None
+    brand: Optional[str] = None
+    provider: Optional[str] = None
+    supports_realtime: Optional[bool] = None
+    supports_embeddings: Optional[bool] = None
+    supports_tools: Optional[bool] = None
+    supports_structured_output: Optional[bool] = None
+    supports_system_prompt: Optional[bool] = None
+    supports_batching: Optional[bool] = None
+    supports_background_response: Optional[bool] = None
+    supports_video_generation: Optional[bool] = None
+    supports_image_edit: Optional[bool] = None
+    context_window: Optional[int] = None
+    standard_context_threshold: Optional[int] = None
+    realtime_session_max_tokens: Optional[int] = None
+    realtime_max_concurrent_per_owner: Optional[int] = None
+    is_composite: Optional[bool] = None
+    composite_models: Optional[List[Any]] = None

@@ -16,6 +16,7 @@ from ._http.context import RequestContextMiddleware, exception_handlers
 from ._http.idempotency import IdempotencyMiddleware
 from ._routes import (
     admin,
+    audio,
     batches,
     chat,
     compare,
@@ -26,6 +27,7 @@ from ._routes import (
     realtime,
     responses,
     templates,
+    videos,
 )
 from ._services.batches import BatchJobs
 from ._services.images import ImageFiles
@@ -53,6 +55,8 @@ def create_app(gateway: Gateway) -> Starlette:
         *batches.routes(),
         *rag.routes(),
         *realtime.routes(),
+        *audio.routes(),
+        *videos.routes(),
     ]
 
     @contextlib.asynccontextmanager

@@ -22,7 +22,7 @@ class GatewayOptions:
     the pause before a file is embedded; ``rag_chunk_words``, ``rag_chunk_overlap`` and
     ``rag_parent_words``: how files are cut into chunks; ``rag_max_upload_bytes``: the largest
     upload; ``rag_embedding_model``: the catalogue model whose price an embedding job is
-    charged at.
+    charged at. ``video_step_delay``: the pause between a video task's status changes.
 
     Limits on what a client may send (each refused with the error envelope):
     ``max_body_bytes`` (32 MiB): the largest JSON body, 413 ``payload_too_large`` (checked against
@@ -54,6 +54,8 @@ class GatewayOptions:
     rag_parent_words: int = 300
     rag_max_upload_bytes: int = 25 * 1024 * 1024
     rag_embedding_model: str = "openai/text-embedding-3-small"
+    # Video generation: the pause between a task's status changes (queued, running, done).
+    video_step_delay: float = 0.05
     max_body_bytes: int = 32 * 1024 * 1024
     max_json_depth: int = 64
     request_header_timeout: float = 10.0

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from .._core.catalogue import wire_model
 from .._http.auth import authenticate
 from .._http.bodies import query_bool
 from .._http.context import gateway_of, json_response
@@ -25,19 +26,19 @@ async def _list(request: Request) -> Response:
     models = gateway_of(request).catalogue.all()
     if free is not None:
         models = [m for m in models if bool(m.get("is_free")) is free]
-    return json_response(request, models)
+    return json_response(request, [wire_model(m) for m in models])
 
 
 async def _free(request: Request) -> Response:
     await authenticate(request)
     models = [m for m in gateway_of(request).catalogue.all() if m.get("is_free")]
-    return json_response(request, models)
+    return json_response(request, [wire_model(m) for m in models])
 
 
 async def _paid(request: Request) -> Response:
     await authenticate(request)
     models = [m for m in gateway_of(request).catalogue.all() if not m.get("is_free")]
-    return json_response(request, models)
+    return json_response(request, [wire_model(m) for m in models])
 
 
 async def _get_model(request: Request) -> Response:
@@ -46,7 +47,7 @@ async def _get_model(request: Request) -> Response:
     model = gateway_of(request).catalogue.get(model_id)
     if model is None:
         return json_response(request, {"detail": f"Model '{model_id}' not found"}, 404)
-    return json_response(request, model)
+    return json_response(request, wire_model(model))
 
 
 def routes() -> List[BaseRoute]:
