@@ -27,6 +27,7 @@ __all__ = [
     "Waiter",
     "batch_verdict",
     "rag_file_verdict",
+    "video_verdict",
     "waiter_for",
 ]
 
@@ -49,9 +50,10 @@ class JobFailedError(MeshAPIError):
         self.job = job
 
 
-class WaitTimeoutError(APITimeoutError):
+class WaitTimeoutError(APITimeoutError, TimeoutError):
     """The deadline of a wait passed first. ``state`` is the state the job was stuck in,
-    ``waited`` the seconds waited, ``job`` the last object fetched."""
+    ``waited`` the seconds waited, ``job`` the last object fetched. Also a builtin
+    ``TimeoutError``."""
 
     def __init__(self, message: str, *, state: str, waited: float, job: Any) -> None:
         super().__init__(message, error_code="wait_timeout")
@@ -214,6 +216,22 @@ def batch_verdict(batch: Any) -> Verdict:
         reason = _describe_errors(errors)
         if reason is None and status == "expired":
             reason = f"its completion window ({batch.completion_window or '24h'}) passed"
+        return Verdict(FAILED, status, reason)
+    return Verdict(WAITING, status)
+
+
+VIDEO_ENDED = frozenset({"failed", "expired", "cancelled"})
+
+
+def video_verdict(task: Any) -> Verdict:
+    """A video task (:class:`~meshapi.VideoTaskResponse`): done when ``succeeded``; failed when
+    ``failed``, ``expired`` or ``cancelled`` (the reason from its ``error``)."""
+    status = task.status
+    if status == "succeeded":
+        return Verdict(DONE, status)
+    if status in VIDEO_ENDED:
+        error = getattr(task, "error", None)
+        reason = f"{error.code}: {error.message}" if error is not None else None
         return Verdict(FAILED, status, reason)
     return Verdict(WAITING, status)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, ClassVar, Dict, List, Optional, Sequence, Union
 
 from pydantic import Field
 from typing_extensions import Required, TypedDict
 
+from .._pagination import ListPage
 from ._base import RequestModel, ResponseModel, _RequestPart
 
 __all__ = [
@@ -290,8 +291,11 @@ class Voice(ResponseModel):
     labels: Dict[str, Any] = Field(default_factory=dict)
 
 
-class VoicesResponse(ResponseModel):
-    """One page of voices; ``next_page_token`` is absent on the last page."""
+class VoicesResponse(ListPage):
+    """One page of voices; ``next_page_token`` is absent on the last page. Iterating it yields
+    every voice across pages, fetched lazily."""
+
+    _items_field: ClassVar[str] = "voices"
 
     voices: List[Voice]
     has_more: Optional[bool] = None

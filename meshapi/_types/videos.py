@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from pydantic import Field
 from typing_extensions import Required, TypedDict
 
+from .._pagination import ListPage
 from ._base import RequestModel, ResponseModel, _RequestPart
 
 __all__ = [
@@ -184,8 +185,9 @@ class VideoTaskResponse(ResponseModel):
         return self.status in VIDEO_TERMINAL_STATUSES
 
 
-class VideoTaskListResponse(ResponseModel):
-    """One page of tasks, newest first."""
+class VideoTaskListResponse(ListPage):
+    """One page of tasks, newest first; iterating it yields every task across pages, fetched
+    lazily."""
 
     object: Optional[str] = None
     data: List[VideoTaskResponse]

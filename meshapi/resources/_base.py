@@ -87,7 +87,7 @@ class SyncResource:
 
     def _wait(self, fetch: Callable[[], R], waiter: Waiter[R]) -> R:
         """Fetch until ``waiter`` says the wait is over, sleeping what it says in between."""
-        _refuse_mode(waiter.what, "polls until the job ends")
+        no_response_mode("wait", f"polls until {waiter.what} ends")
         while True:
             job = fetch()
             delay = waiter.step(job, time.monotonic())
@@ -200,7 +200,7 @@ class AsyncResource:
 
     async def _wait(self, fetch: Callable[[], Awaitable[R]], waiter: Waiter[R]) -> R:
         """Fetch until ``waiter`` says the wait is over, sleeping what it says in between."""
-        _refuse_mode(waiter.what, "polls until the job ends")
+        no_response_mode("wait", f"polls until {waiter.what} ends")
         while True:
             job = await fetch()
             delay = waiter.step(job, time.monotonic())
@@ -283,17 +283,6 @@ class AsyncResource:
             endpoint.decode,
             f"{opts.method} {opts.path}",
             max_event_bytes=http.limits.max_event_bytes,
-        )
-
-
-def _refuse_mode(what: str, why: str) -> None:
-    """Refuse ``with_raw_response`` / ``with_streaming_response`` for a helper that is not one
-    API call answered with one response (a wait polls; parse() builds a new answer)."""
-    if RESPONSE_MODE.get() is not None:
-        raise InvalidRequestError(
-            f"waiting for {what} {why}, so it has no raw response: call it on the client itself"
-            if why.startswith("polls")
-            else f"{what} {why}, so it has no raw response: call it on the client itself"
         )
 
 

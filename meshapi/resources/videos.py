@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union, overload
 
 from typing_extensions import Unpack
@@ -12,7 +11,6 @@ from .._errors import InvalidRequestError
 from .._http import Destination
 from .._request import NOT_GIVEN, TimeoutTypes, model_body
 from .._types import (
-    VIDEO_TERMINAL_STATUSES,
     CreateVideoGenerationResponse,
     ListVideoGenerationsParams,
     ListVideoGenerationsParamsDict,
@@ -21,6 +19,7 @@ from .._types import (
     VideoTaskListResponse,
     VideoTaskResponse,
 )
+from .._waiting import Waiter, video_verdict
 from ._base import AsyncResource, SyncResource, no_response_mode
 
 __all__ = [
@@ -81,49 +80,26 @@ def _list_query(params: Any, kwargs: Mapping[str, Any]) -> Tuple[Any, Dict[str, 
     return model_body(source, ListVideoGenerationsParams, "list").to_wire(), options
 
 
-class VideoWait:
-    """The decisions of :meth:`VideosResource.wait`, without I/O: after each poll, stop (the task
-    is ``succeeded``, ``failed``, ``expired`` or ``cancelled``), sleep (0.25 s, then twice as
-    long each time, up to ``poll_interval``), or give up with ``TimeoutError`` once ``max_wait``
-    seconds have passed, so a poll never spins forever."""
-
-    def __init__(
-        self,
-        task_id: str,
-        poll_interval: float,
-        max_wait: Optional[float],
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        if poll_interval <= 0:
-            raise InvalidRequestError(f"poll_interval must be > 0 seconds, got {poll_interval}")
-        if max_wait is not None and max_wait < 0:
-            raise InvalidRequestError(f"max_wait must be >= 0 seconds (or None), got {max_wait}")
-        self.task_id = task_id
-        self.poll_interval = poll_interval
-        self.max_wait = max_wait
-        self.clock = clock
-        self.started = clock()
-        self.last_status: Optional[str] = None
-        # Short tasks end sooner than a fixed interval would notice: the pause starts at a
-        # quarter of a second and doubles up to poll_interval.
-        self.next_pause = min(0.25, poll_interval)
-
-    def after(self, task: VideoTaskResponse) -> Optional[float]:
-        """``None`` when ``task`` is finished, else the seconds to sleep before the next poll."""
-        self.last_status = task.status
-        if task.status in VIDEO_TERMINAL_STATUSES:
-            return None
-        pause = self.next_pause
-        self.next_pause = min(self.poll_interval, pause * 2)
-        if self.max_wait is None:
-            return pause
-        left = self.max_wait - (self.clock() - self.started)
-        if left <= 0:
-            raise TimeoutError(
-                f"video task {self.task_id!r} is still {task.status!r} after "
-                f"{self.max_wait:g} s (raise max_wait to wait longer)"
-            )
-        return min(pause, left)
+def _video_waiter(
+    task_id: str,
+    poll_interval: float,
+    max_wait: Optional[float],
+    on_progress: OnUpdate,
+    on_update: OnUpdate,
+) -> Waiter[VideoTaskResponse]:
+    """The policy of ``wait()``: pauses start at 0.25 s and double up to ``poll_interval``
+    (short tasks are noticed sooner); ``on_update`` is the older name of ``on_progress``."""
+    if on_progress is not None and on_update is not None:
+        raise InvalidRequestError("wait() takes on_progress or on_update (the same), not both")
+    return Waiter(
+        f"video task {task_id!r}",
+        video_verdict,
+        max_wait=max_wait,
+        poll_interval=min(0.25, poll_interval) if poll_interval > 0 else poll_interval,
+        max_interval=poll_interval,
+        factor=2.0,
+        on_progress=on_progress or on_update,
+    )
 
 
 class VideosResource(SyncResource):
@@ -167,22 +143,20 @@ class VideosResource(SyncResource):
         *,
         poll_interval: float = 2.0,
         max_wait: Optional[float] = 600.0,
+        on_progress: OnUpdate = None,
         on_update: OnUpdate = None,
         **options: Unpack[CallOptions],
     ) -> VideoTaskResponse:
-        """Poll until the task is ``succeeded``, ``failed``, ``expired`` or ``cancelled`` and
-        return it (pauses grow from 0.25 s to ``poll_interval``); ``on_update`` sees every poll;
-        ``TimeoutError`` after ``max_wait`` seconds."""
-        no_response_mode("wait", "polls until the task ends")
-        plan = VideoWait(task_id, poll_interval, max_wait)
-        while True:
-            task = self._call(RETRIEVE, task_id, options=options)
-            if on_update is not None:
-                on_update(task)
-            delay = plan.after(task)
-            if delay is None:
-                return task
-            self._http.sleep(delay)
+        """Poll until the task has ``succeeded`` and return it (pauses grow from 0.25 s to
+        ``poll_interval``); ``on_progress`` (or ``on_update``) sees every poll. A task that ends
+        ``failed``, ``expired`` or ``cancelled`` raises :class:`JobFailedError` (``err.state``,
+        ``err.reason``: the task's error; ``err.job``: the task); ``max_wait`` seconds without
+        an end raise :class:`WaitTimeoutError` (an ``APITimeoutError`` and a ``TimeoutError``)
+        naming the status it was stuck in; ``max_wait=None`` waits as long as it takes."""
+        return self._wait(
+            lambda: self.retrieve(task_id, **options),
+            _video_waiter(task_id, poll_interval, max_wait, on_progress, on_update),
+        )
 
     def download(
         self, task: VideoTaskResponse, output: Destination, *, timeout: TimeoutTypes = NOT_GIVEN
@@ -236,22 +210,20 @@ class AsyncVideosResource(AsyncResource):
         *,
         poll_interval: float = 2.0,
         max_wait: Optional[float] = 600.0,
+        on_progress: OnUpdate = None,
         on_update: OnUpdate = None,
         **options: Unpack[CallOptions],
     ) -> VideoTaskResponse:
-        """Poll until the task is ``succeeded``, ``failed``, ``expired`` or ``cancelled`` and
-        return it (pauses grow from 0.25 s to ``poll_interval``); ``on_update`` sees every poll;
-        ``TimeoutError`` after ``max_wait`` seconds."""
-        no_response_mode("wait", "polls until the task ends")
-        plan = VideoWait(task_id, poll_interval, max_wait)
-        while True:
-            task = await self._call(RETRIEVE, task_id, options=options)
-            if on_update is not None:
-                on_update(task)
-            delay = plan.after(task)
-            if delay is None:
-                return task
-            await self._http.sleep(delay)
+        """Poll until the task has ``succeeded`` and return it (pauses grow from 0.25 s to
+        ``poll_interval``); ``on_progress`` (or ``on_update``) sees every poll. A task that ends
+        ``failed``, ``expired`` or ``cancelled`` raises :class:`JobFailedError` (``err.state``,
+        ``err.reason``: the task's error; ``err.job``: the task); ``max_wait`` seconds without
+        an end raise :class:`WaitTimeoutError` (an ``APITimeoutError`` and a ``TimeoutError``)
+        naming the status it was stuck in; ``max_wait=None`` waits as long as it takes."""
+        return await self._wait(
+            lambda: self.retrieve(task_id, **options),
+            _video_waiter(task_id, poll_interval, max_wait, on_progress, on_update),
+        )
 
     async def download(
         self, task: VideoTaskResponse, output: Destination, *, timeout: TimeoutTypes = NOT_GIVEN

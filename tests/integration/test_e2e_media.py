@@ -16,6 +16,7 @@ from meshapi import (
     AudioTranslationsParams,
     ImageEditParams,
     ImageRef,
+    JobFailedError,
     ListVideoGenerationsParams,
     ListVoicesParams,
     NotFoundError,
@@ -112,12 +113,16 @@ async def test_a_video_is_generated_waited_for_and_playable(
 
 
 @pytest.mark.parametrize(("keyword", "status"), [("#fail", "failed"), ("#expire", "expired")])
-async def test_video_wait_stops_on_failed_and_expired(api: Any, keyword: str, status: str) -> None:
+async def test_video_wait_raises_on_failed_and_expired(api: Any, keyword: str, status: str) -> None:
     params = VIDEO.model_copy(
         update={"content": [VideoContentItem(type="text", text=f"a lake {keyword}")]}
     )
     task = await api.call(lambda c: c.videos.generate(params))
-    done = await api.call(lambda c: c.videos.wait(task.id, poll_interval=0.02, max_wait=30))
+    err = await api.raises(
+        JobFailedError, lambda c: c.videos.wait(task.id, poll_interval=0.02, max_wait=30)
+    )
+    done = err.job
+    assert err.state == status and err.reason and task.id in str(err)
     assert done.status == status and done.error is not None and done.content is None
 
 

@@ -90,3 +90,20 @@ async def test_iterating_with_the_other_flavour_says_which_to_use(api: Any, own_
     else:
         with pytest.raises(TypeError, match="use `for`"):
             [x async for x in page]
+
+
+async def test_voices_iterate_by_token_and_videos_by_offset(api: Any, own_key: str) -> None:
+    client = api.make(token=own_key)
+    first = await api.call(lambda c: c.audio.list_voices(page_size=2), client)
+    assert len(first.voices) == 2 and first.next_page_token  # the catalogue has more voices
+    voices = await items_of(api, first)
+    everything = await api.call(lambda c: c.audio.list_voices(page_size=100), client)
+    assert [v.voice_id for v in voices] == [v.voice_id for v in everything.voices]
+    assert len(voices) > 2
+
+    body = {"model": "byteplus/dreamina-seedance-2-0", "content": [{"type": "text", "text": "x"}]}
+    ids = [(await api.call(lambda c: c.videos.generate(body), client)).id for _ in range(3)]
+    page = await api.call(lambda c: c.videos.list(limit=2), client)
+    assert len(page.data) == 2 and page.has_next_page()
+    tasks = await items_of(api, page)
+    assert sorted(t.id for t in tasks) == sorted(ids)

@@ -339,6 +339,6 @@ def test_readme_examples_did_what_they_say(readme_run: ReadmeRun) -> None:
     assert readme_run.audio and all(isinstance(a, bytes) and a for a in readme_run.audio)
     # Batches: the one the example waited for completed; the one it cancelled is cancelled (or
     # on its way).
-    assert ns["done"].status == "completed" and len(ns["done"].results) == 2
+    assert ns["finished"].status == "completed" and len(ns["finished"].results) == 2
     batch = ns["client"].batches.get(ns["another"].id)
     assert batch.status in {"cancelling", "cancelled"}

@@ -26,7 +26,7 @@ from meshapi import (
     VideoTaskResponse,
 )
 from meshapi.resources.audio import audio_filename
-from meshapi.resources.videos import VideoWait
+from meshapi.resources.videos import _video_waiter
 
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40)
 
@@ -207,36 +207,44 @@ async def test_video_generate_sends_the_task_body(api: Api) -> None:
 @pytest.mark.parametrize("final", ["succeeded", "failed", "expired", "cancelled"])
 async def test_wait_polls_until_any_terminal_status(api: Api, final: str) -> None:
     statuses = ["queued", "running", "running", final]
+    last: Dict[str, Any] = {"id": "cgt_1", "status": final}
+    if final != "succeeded":
+        last["error"] = {"code": "boom", "message": "it broke"}
     api.gateway.on(
         "GET",
         "/v1/video/generations/cgt_1",
-        *[api.gateway.reply_json({"id": "cgt_1", "status": s}) for s in statuses],
+        *[api.gateway.reply_json({"id": "cgt_1", "status": s}) for s in statuses[:-1]],
+        api.gateway.reply_json(last),
     )
     seen: List[str] = []
-    task = await api.call(
-        lambda c: c.videos.wait(
-            "cgt_1", poll_interval=0.5, on_update=lambda t: seen.append(t.status)
-        )
-    )
-    assert task.status == final and task.done
+
+    def wait(c: Any) -> Any:
+        return c.videos.wait("cgt_1", poll_interval=0.5, on_update=lambda t: seen.append(t.status))
+
+    if final == "succeeded":
+        task = await api.call(wait)
+        assert task.status == final and task.done
+    else:
+        # A task that ends short of succeeded raises, saying which state and why (issue 14).
+        with pytest.raises(meshapi.JobFailedError) as info:
+            await api.call(wait)
+        assert info.value.state == final and info.value.reason == "boom: it broke"
+        assert info.value.job.status == final
     assert seen == statuses
     assert api.sleeps == [0.25, 0.5, 0.5]  # the first pause is short, then poll_interval
 
 
 def test_video_wait_gives_up_after_max_wait() -> None:
-    now = [100.0]
-    plan = VideoWait("cgt_1", poll_interval=2.0, max_wait=5.0, clock=lambda: now[0])
+    plan = _video_waiter("cgt_1", poll_interval=2.0, max_wait=5.0, on_progress=None, on_update=None)
     running = VideoTaskResponse(id="cgt_1", status="running")
-    assert [plan.after(running) for _ in range(5)] == [0.25, 0.5, 1.0, 2.0, 2.0]
-    now[0] = 104.0
-    assert plan.after(running) == 1.0  # never sleeps past the deadline
-    now[0] = 105.0
-    with pytest.raises(TimeoutError, match="still 'running' after 5 s"):
-        plan.after(running)
-    forever = VideoWait("t", 1.0, None)  # None: wait as long as it takes
-    assert [forever.after(running) for _ in range(4)] == [0.25, 0.5, 1.0, 1.0]
+    assert [plan.step(running, now=100.0) for _ in range(5)] == [0.25, 0.5, 1.0, 2.0, 2.0]
+    assert plan.step(running, now=104.0) == 1.0  # never sleeps past the deadline
+    with pytest.raises(TimeoutError, match=r"'cgt_1' was still running after 5\.0s"):
+        plan.step(running, now=105.0)
+    forever = _video_waiter("t", 1.0, None, None, None)  # None: wait as long as it takes
+    assert [forever.step(running, now=t * 1e6) for t in range(4)] == [0.25, 0.5, 1.0, 1.0]
     with pytest.raises(ValueError, match="poll_interval"):
-        VideoWait("t", 0, 5)
+        _video_waiter("t", 0, 5, None, None)
 
 
 async def test_synthesize_returns_bytes_or_streams_to_a_path_or_file(

@@ -119,7 +119,7 @@ async def test_helpers_that_are_not_one_response_refuse_raw_mode(api: Any) -> No
         if inspect.isawaitable(result):  # the async client's raw mode: an awaitable context
             await result
 
-    with pytest.raises(InvalidRequestError, match="polls until the job ends"):
+    with pytest.raises(InvalidRequestError, match="polls until batch batch_1 ends"):
         await run(lambda c: c.with_raw_response.batches.wait("batch_1"))
     with pytest.raises(InvalidRequestError, match="polls"):
         await run(lambda c: c.with_raw_response.rag.wait_until_ready("file_1"))
