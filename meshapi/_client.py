@@ -69,6 +69,7 @@ class _ClientOptions(Generic[H]):
         max_retries: Optional[int] = None,
         max_retry_wait: Optional[float] = None,
         default_headers: Optional[Mapping[str, str]] = None,
+        fallback_models: Optional[Sequence[str]] = None,
     ) -> Self:
         """A client with some settings changed, sharing this one's connection pool (cheap:
         make one per call if you like; closing it leaves the pool open).
@@ -85,6 +86,8 @@ class _ClientOptions(Generic[H]):
             max_retry_wait=max_retry_wait,
             default_headers=default_headers,
         )
+        if fallback_models is not None:
+            new._http.fallback_models = fallback_models_option(fallback_models)
         new._realtime = None
         return new
 

@@ -86,3 +86,14 @@ def test_bad_fallback_lists_are_refused() -> None:
         fallback_models_option("openai/gpt-4o")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="non-empty strings"):
         FallbackPlan({"model": "a"}, {"fallback_models": ["b", ""]})
+
+
+def test_with_options_sets_the_client_default_on_the_copy_only() -> None:
+    from meshapi import MeshAPI
+
+    client = MeshAPI(base_url="http://gw.test", api_key="rsk_x", fallback_models=["b"])
+    other = client.with_options(fallback_models=["c", "d"])
+    same = client.with_options(timeout=5)
+    assert client._http.fallback_models == ("b",) and same._http.fallback_models == ("b",)
+    assert other._http.fallback_models == ("c", "d")
+    client.close()
