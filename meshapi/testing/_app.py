@@ -19,10 +19,13 @@ from ._routes import (
     embeddings,
     images,
     models,
+    moderations,
     rag,
     realtime,
     responses,
+    router,
     templates,
+    websearch,
 )
 from ._services.batches import BatchJobs
 from ._services.images import ImageFiles
@@ -49,6 +52,9 @@ def create_app(gateway: Gateway) -> Starlette:
         *batches.routes(),
         *rag.routes(),
         *realtime.routes(),
+        *moderations.routes(),
+        *websearch.routes(),
+        *router.routes(),
     ]
 
     @contextlib.asynccontextmanager

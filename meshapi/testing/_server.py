@@ -32,7 +32,9 @@ class LocalGateway:
             client = MeshAPI(base_url=gw.base_url, token=gw.api_key)
             ...
 
-    Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``). ``port=0`` (the
+    Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``);
+    ``web_search_enabled`` and ``auto_router_enabled`` set those :class:`GatewayOptions` (off,
+    web search / the auto router answer as production does when switched off: 403). ``port=0`` (the
     default) picks a free port. The gateway can be stopped and started again; each start gets
     fresh in-memory state unless ``db_path`` points at a file.
     """
@@ -54,8 +56,24 @@ class LocalGateway:
         faults_enabled: Optional[bool] = None,
         token_delay: Optional[float] = None,
         options: Union[GatewayOptions, Mapping[str, Any], None] = None,
+        web_search_enabled: Optional[bool] = None,
+        auto_router_enabled: Optional[bool] = None,
         log_level: str = "warning",
     ) -> None:
+        switches: Dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("web_search_enabled", web_search_enabled),
+                ("auto_router_enabled", auto_router_enabled),
+            )
+            if value is not None
+        }
+        if switches:
+            given = options if options is not None else (config.options if config else None)
+            if given is None or isinstance(given, GatewayOptions):
+                options = dataclasses.replace(given or GatewayOptions(), **switches)
+            else:
+                options = {**given, **switches}
         overrides: Dict[str, Any] = {
             "host": host,
             "port": port,

@@ -10,7 +10,7 @@ from .errors import GatewayError
 
 __all__ = ["Catalogue"]
 
-_MODEL_KINDS = {"chat", "reasoning", "embedding", "image", "audio", "realtime"}
+_MODEL_KINDS = {"chat", "reasoning", "embedding", "image", "audio", "realtime", "moderation"}
 
 
 class Catalogue:
@@ -18,7 +18,7 @@ class Catalogue:
 
     The file holds either a bare list of model objects or ``{"models": [...]}``; each model needs
     at least ``id`` (``provider/name``) and ``model_type`` (one of chat, reasoning, embedding,
-    image, audio, realtime). Unknown fields are served as they are.
+    image, audio, realtime, moderation). Unknown fields are served as they are.
     """
 
     def __init__(self, models: Sequence[Mapping[str, Any]]) -> None:

@@ -19,9 +19,11 @@ from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
 from .._core.validation import validate_body
 from .._engines import text as _engine
+from .._engines.router import prompt_of
 from .._formats.audio import audio_seconds, decode_base64
 from .._formats.sse import SSEEvent
 from .chat import apply_limits, resolve_model
+from .router import AUTO, auto_select
 from .templates import render_template
 
 __all__ = ["ResponsesRequest", "build_result", "events"]
@@ -240,6 +242,17 @@ def _format(request: ResponsesRequest) -> Dict[str, Any]:
     return fmt
 
 
+def _model_name(gateway: Gateway, request: ResponsesRequest) -> Optional[str]:
+    """The model asked for; ``"auto"`` is resolved by the auto router from the input."""
+    if request.model != AUTO:
+        return request.model
+    if isinstance(request.input, str):
+        prompt = prompt_of([{"content": request.input}])
+    else:
+        prompt = prompt_of([item.model_dump() for item in request.input])
+    return auto_select(gateway, prompt, "responses").model
+
+
 class _Result:
     """Everything the response object and the event stream are built from."""
 
@@ -251,7 +264,7 @@ class _Result:
                 "previous_response_id is not available on the local gateway; send the full input.",
             )
         model, attempts, fallback = resolve_model(
-            gateway, request.model, request.models, purpose="responses"
+            gateway, _model_name(gateway, request), request.models, purpose="responses"
         )
         self.model = model
         self.routing = {
