@@ -32,11 +32,13 @@ class LocalGateway:
             client = MeshAPI(base_url=gw.base_url, token=gw.api_key)
             ...
 
-    Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``);
-    ``web_search_enabled`` and ``auto_router_enabled`` set those :class:`GatewayOptions` (off,
-    web search / the auto router answer as production does when switched off: 403). ``port=0`` (the
-    default) picks a free port. The gateway can be stopped and started again; each start gets
-    fresh in-memory state unless ``db_path`` points at a file.
+    Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``). ``port=0`` (the
+    default) picks a free port. ``options`` tunes the batch and RAG services: a
+    :class:`GatewayOptions`, or a mapping of its field names (``{"batch_step_delay": 0.1}``; an
+    unknown name or a wrong type raises ``ValueError``). ``web_search_enabled`` and
+    ``auto_router_enabled`` set those options (off, web search / the auto router answer as
+    production does when switched off: 403). The gateway can be stopped and started
+    again; each start gets fresh in-memory state unless ``db_path`` points at a file.
     """
 
     def __init__(

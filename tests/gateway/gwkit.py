@@ -1,9 +1,12 @@
-"""Helpers shared by the gateway server tests: SSE parsing, schema checking, clients."""
+"""Helpers shared by the gateway server tests: SSE parsing, schema checking, clients, PDFs."""
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any, Callable, Dict, List, Optional, Tuple
+import os
+import textwrap
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import httpx
 
@@ -115,3 +118,36 @@ def schema_errors(value: Any, schema: Dict[str, Any], path: str = "$") -> List[s
         if "maximum" in schema and value > schema["maximum"]:
             errors.append(f"{path}: above maximum {schema['maximum']}")
     return errors
+
+
+def make_pdf(
+    pages: Sequence[str],
+    *,
+    compress: bool = True,
+    font: str = "Helvetica",
+    encrypt: Any = None,
+) -> bytes:
+    """A real PDF written by reportlab: one page per item, paragraphs (split at blank lines)
+    wrapped at 80 columns with a wider gap between them. ``font="Vera"`` embeds reportlab's
+    TrueType font (a subset with a ToUnicode map); ``encrypt`` goes to the canvas as it is."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if font == "Vera" and "Vera" not in pdfmetrics.getRegisteredFontNames():
+        path = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
+        pdfmetrics.registerFont(TTFont("Vera", path))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pageCompression=int(compress), encrypt=encrypt, invariant=1)
+    for page in pages:
+        y = 720.0
+        for paragraph in page.split("\n\n"):
+            for line in textwrap.wrap(" ".join(paragraph.split()), 80) or [""]:
+                pdf.setFont(font, 12)
+                pdf.drawString(72, y, line)
+                y -= 15
+            y -= 30
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()

@@ -1,4 +1,5 @@
-"""The local gateway's import graph: layered bottom-up, with no cycles.
+"""The local gateway's import graph: layered bottom-up, with no cycles; and no gateway state in
+module globals.
 
 Reads the source with ``ast`` (nothing is imported), so it checks every import, including those
 inside functions and under ``TYPE_CHECKING``.
@@ -29,6 +30,8 @@ LAYERS: List[Tuple[str, ...]] = [
 # Layers that decide things without knowing about the web framework.
 NO_WEB_FRAMEWORK = {"_core", "_formats", "_engines", "_services", "_realtime"}
 WEB_FRAMEWORKS = ("starlette", "uvicorn", "fastapi")
+# Module globals that may be rebound with ``global``: process-wide, not state of one gateway.
+GLOBAL_STATEMENTS_ALLOWED = {"_http/sse.py": {"_filter_installed"}}
 
 
 def _module_name(path: Path) -> str:
@@ -192,3 +195,63 @@ def test_the_import_reader_sees_relative_function_level_and_submodule_imports(
             "starlette.requests",
         ]
     )
+
+
+def _module_level_state(source: str, label: str) -> List[str]:
+    """Module-level names bound to an empty container or a weak collection (the shape state
+    takes when it hides in a module), and names rebound with ``global``."""
+    tree = ast.parse(source)
+    found: List[str] = []
+    for node in tree.body:
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if value is None:
+            continue
+        empty = (isinstance(value, (ast.Dict, ast.List, ast.Set)) and not _elements(value)) or (
+            isinstance(value, ast.Call)
+            and not value.args
+            and ast.unparse(value.func).split(".")[-1]
+            in {"dict", "list", "set", "WeakSet", "WeakKeyDictionary", "WeakValueDictionary"}
+        )
+        if empty:
+            found.append(f"{label}:{node.lineno} {ast.unparse(node)[:60]}")
+    allowed = GLOBAL_STATEMENTS_ALLOWED.get(label, set())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            found.extend(
+                f"{label}:{node.lineno} global {name}" for name in node.names if name not in allowed
+            )
+    return found
+
+
+def _elements(node: ast.expr) -> List[ast.AST]:
+    if isinstance(node, ast.Dict):
+        return [k for k in node.keys if k is not None]
+    assert isinstance(node, (ast.List, ast.Set))
+    return list(node.elts)
+
+
+def test_no_module_keeps_gateway_state_in_globals() -> None:
+    found = [
+        item
+        for path in _sources().values()
+        for item in _module_level_state(path.read_text("utf-8"), path.relative_to(ROOT).as_posix())
+    ]
+    assert found == [], "keep per-gateway state on the Gateway (gateway.part(...))"
+
+
+def test_the_state_check_sees_weak_sets_empty_containers_and_global_statements() -> None:
+    source = (
+        "import weakref\n"
+        "_prepared = weakref.WeakSet()\n"
+        "_jobs: dict = {}\n"
+        "TABLE = {'a': 1}\n"
+        "WORDS = set('a b'.split())\n"
+        "def f():\n"
+        "    global _count\n"
+    )
+    found = _module_level_state(source, "probe.py")
+    assert [item.split(" ", 1)[1] for item in found] == [
+        "_prepared = weakref.WeakSet()",
+        "_jobs: dict = {}",
+        "global _count",
+    ]

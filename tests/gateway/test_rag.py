@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from gwkit import make_pdf
 
 from meshapi.testing import LocalGateway
 from meshapi.testing._core.signing import sign
-from meshapi.testing._formats.pdf_writer import build_pdf
 
 
 @pytest.fixture(scope="module")
@@ -130,13 +130,13 @@ FILES = {
     "pdf": (
         "handbook.pdf",
         "application/pdf",
-        build_pdf([FILLER, "Onboarding\n\nNew starters receive a brass compass on day one."]),
+        make_pdf([FILLER, "Onboarding\n\nNew starters receive a brass compass on day one."]),
         "brass compass starters",
     ),
     "pdf-flate": (
         "handbook-compressed.pdf",
         "application/pdf",
-        build_pdf([FILLER, "Fire drills gather at the magnolia tree."], compress=True),
+        make_pdf([FILLER, "Fire drills gather at the magnolia tree."], compress=True),
         "fire drills magnolia",
     ),
 }
@@ -231,6 +231,20 @@ def test_embed_with_wait_answers_with_the_final_status(client: httpx.Client) -> 
     assert [r["file_id"] for r in results] == [first, second]  # duplicates removed
     assert all(r["embedding_status"] == "ready" and r["chunk_count"] == 1 for r in results)
     assert all(r["error"] is None for r in results)
+
+
+def test_a_file_is_counted_by_the_same_tokenizer_as_the_embeddings_endpoint(
+    client: httpx.Client,
+) -> None:
+    text = "Tokenizers: one for files, embeddings and chat (2025 edition), internationalization."
+    file_id = upload(client, "tokens.txt", "text/plain", text.encode())
+    [result] = embed(client, [file_id], wait=True)
+    assert result["chunk_count"] == 1
+    status = client.get(f"/v1/files/{file_id}").json()
+    embeddings = client.post(
+        "/v1/embeddings", json={"model": "openai/text-embedding-3-small", "input": text}
+    ).json()
+    assert status["total_tokens"] == embeddings["usage"]["prompt_tokens"] > 10
 
 
 def test_embedding_failures_are_reported_per_file_with_a_code(client: httpx.Client) -> None:
@@ -334,8 +348,8 @@ def test_an_upload_whose_content_type_contradicts_the_declared_type_is_400(
     assert response.json()["error"]["code"] == "invalid_request"
     assert "application/pdf" in response.json()["error"]["message"]
     # Parameters and case do not matter; a missing Content-Type is accepted.
-    assert put(created["signed_url"], build_pdf(["ok"]), "Application/PDF; x=1").status_code == 200
-    assert put(created["signed_url"], build_pdf(["ok"]), None).status_code == 200
+    assert put(created["signed_url"], make_pdf(["ok"]), "Application/PDF; x=1").status_code == 200
+    assert put(created["signed_url"], make_pdf(["ok"]), None).status_code == 200
 
 
 def test_a_new_upload_replaces_the_content_and_resets_the_embedding(client: httpx.Client) -> None:

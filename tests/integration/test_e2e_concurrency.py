@@ -1,4 +1,8 @@
-"""Many concurrent streams through one AsyncMeshAPI client against the local gateway."""
+"""Many concurrent streams through one AsyncMeshAPI client against the local gateway.
+
+The one load test of the suite: 200 streams at once through the SDK's connection pool and the
+gateway, each read to its end and checked word for word.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ async def test_200_concurrent_streams_all_complete(
     async def one(client: AsyncMeshAPI, i: int) -> str:
         params = ChatCompletionParams(
             model="openai/gpt-4o-mini",
-            messages=[ChatMessage(role="user", content=f"Tell me about topic number {i}.")],
+            messages=[ChatMessage(role="user", content=f"Count to {20 + i % 7}")],
         )
         parts: List[str] = []
         usage_seen = False
@@ -40,6 +44,9 @@ async def test_200_concurrent_streams_all_complete(
         elapsed = time.perf_counter() - started
     failures = [r for r in results if isinstance(r, BaseException)]
     assert not failures, f"{len(failures)} of {CLIENTS} streams failed; first: {failures[0]!r}"
-    assert all(isinstance(r, str) and r for r in results)
+    for i, text in enumerate(results):
+        n = 20 + i % 7
+        assert text == ", ".join(str(k) for k in range(1, n + 1)) + ".", f"stream {i}"
     with capsys.disabled():
+        # The figure is reported, never asserted: machines differ.
         print(f"\n[concurrency] {CLIENTS} concurrent streams read to the end in {elapsed:.2f} s")

@@ -1,4 +1,4 @@
-"""The one exception a gateway handler raises to answer with an error.
+"""The one exception a gateway service or route raises to answer with an error.
 
 Rule: whatever goes wrong inside a request becomes a :class:`GatewayError`, and the app turns it
 into the production envelope ``{"error": {...}, "request_id": "req_..."}``. Nothing else should

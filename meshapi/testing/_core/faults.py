@@ -15,10 +15,14 @@ by accident. Faults are armed from a test (``gw.faults.fail_next(2)``) or over H
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import threading
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+from .errors import GatewayError, validation_detail
 
 __all__ = [
+    "FAULT_ACTIONS",
     "FaultController",
     "FaultsDisabledError",
     "InjectedResponse",
@@ -128,6 +132,20 @@ class StreamPlan:
         return self == StreamPlan()
 
 
+# The FaultController methods reachable by name (over HTTP: POST /_gateway/faults/<name>).
+FAULT_ACTIONS = (
+    "fail_next",
+    "drop_stream_after",
+    "stall",
+    "inband_error",
+    "malformed_frame",
+    "crlf",
+    "keepalive",
+    "fragment",
+    "reset",
+)
+
+
 class FaultController:
     """Thread-safe store of armed faults; see the module docstring for when each one fires."""
 
@@ -146,6 +164,30 @@ class FaultController:
             )
 
     # -- arming -------------------------------------------------------------------------------
+
+    def check_action(self, action: str) -> None:
+        """404 ``not_found`` unless ``action`` is one of :data:`FAULT_ACTIONS`."""
+        if action not in FAULT_ACTIONS:
+            raise GatewayError(
+                404, "not_found", f"Unknown fault {action!r}; known: {', '.join(FAULT_ACTIONS)}."
+            )
+
+    def apply(self, action: str, arguments: Mapping[str, Any]) -> None:
+        """Arm one of :data:`FAULT_ACTIONS` by name with keyword ``arguments`` (the HTTP admin
+        endpoint's way in); an unknown name is 404, bad arguments 422, both naming the problem.
+        """
+        self.check_action(action)
+        method = getattr(self, action)
+        try:
+            inspect.signature(method).bind(**arguments)
+            method(**arguments)
+        except (TypeError, ValueError) as exc:
+            raise GatewayError(
+                422,
+                "validation_error",
+                f"Bad arguments for {action}: {exc}",
+                details=[validation_detail(["body"], str(exc), "value_error")],
+            ) from None
 
     def fail_next(
         self,

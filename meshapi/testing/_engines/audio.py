@@ -1,7 +1,8 @@
-"""A deterministic "voice": speech stood in for by one short tone per word.
+"""Deterministic "voices": speech stood in for by one short tone per word.
 
 Rule: the same transcript gives the same bytes: PCM16 mono at 24 kHz, each word a tone pitched
-by the word.
+by the word. :func:`synthesize_pcm16` is the audio of chat completions; :func:`synthesize_words`
+the realtime voices (one chunk per word, pitched by the voice, paced by the speed).
 """
 
 from __future__ import annotations
@@ -9,10 +10,15 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
+import zlib
+from array import array
+from typing import List, Sequence
 
 from .._formats.audio import SAMPLE_RATE
 
-__all__ = ["synthesize_pcm16"]
+__all__ = ["VOICES", "synthesize_pcm16", "synthesize_words"]
+
+VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar")
 
 _MAX_SECONDS = 20.0
 
@@ -38,3 +44,33 @@ def synthesize_pcm16(text: str, sample_rate: int = SAMPLE_RATE) -> bytes:
         out += struct.pack(f"<{tone}h", *samples)
         out += gap
     return bytes(out[:limit])
+
+
+def _word_tone(word: str, base_hz: float, speed: float) -> array[int]:
+    """One word as a sine tone: pitch from the word's CRC, length from its letters, faded in
+    and out so consecutive words do not click, followed by a short silence."""
+    letters = max(1, sum(ch.isalnum() for ch in word))
+    duration_ms = min(600, 80 + 45 * letters) / speed
+    n = int(SAMPLE_RATE * duration_ms / 1000)
+    freq = base_hz + (zlib.crc32(word.lower().encode("utf-8")) % 400)
+    fade = max(1, min(n // 2, SAMPLE_RATE * 5 // 1000))
+    step = 2 * math.pi * freq / SAMPLE_RATE
+    amp = 0.25 * 32767
+    samples = array("h")
+    for i in range(n):
+        envelope = min(1.0, i / fade, (n - 1 - i) / fade)
+        samples.append(int(amp * envelope * math.sin(step * i)))
+    samples.extend([0] * int(SAMPLE_RATE * 0.03 / speed))
+    return samples
+
+
+def synthesize_words(words: Sequence[str], voice: str = "alloy", speed: float = 1.0) -> List[bytes]:
+    """PCM16 little-endian 24 kHz mono audio, one chunk per word (deterministic)."""
+    base_hz = 180.0 + 20.0 * (VOICES.index(voice) if voice in VOICES else 0)
+    chunks = []
+    for word in words:
+        samples = _word_tone(word, base_hz, speed)
+        if struct.pack("=h", 1) != struct.pack("<h", 1):  # pragma: no cover - big-endian hosts
+            samples.byteswap()
+        chunks.append(samples.tobytes())
+    return chunks

@@ -15,9 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import List
 
-__all__ = ["Chunk", "chunk_text", "count_tokens"]
-
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+__all__ = ["Chunk", "chunk_text"]
 
 
 @dataclass(frozen=True)
@@ -27,11 +25,6 @@ class Chunk:
     chunk_index: int
     text: str
     parent_text: str
-
-
-def count_tokens(text: str) -> int:
-    """A tokenizer-free token count: words and punctuation marks."""
-    return len(_TOKEN_RE.findall(text))
 
 
 def _paragraphs(text: str, join_below_words: int) -> List[List[str]]:

@@ -24,6 +24,8 @@ import random
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from .._core.tokens import count_tokens, tokenize
+
 __all__ = [
     "Attachment",
     "Reply",
@@ -38,38 +40,6 @@ __all__ = [
     "stable_hash",
     "tokenize",
 ]
-
-# --------------------------------------------------------------------------------------------
-# Tokens
-
-_TOKEN_RE = re.compile(r"\s*(?:[^\W\d_]+|\d{1,3}|_|[^\w\s])|\s+")
-_MAX_PIECE = 6
-
-
-def tokenize(text: str) -> List[str]:
-    """Split ``text`` into tokens whose concatenation is exactly ``text``.
-
-    Words carry their leading whitespace (as BPE tokens do); long words are split into pieces
-    of at most six characters, digits into groups of three.
-    """
-    tokens: List[str] = []
-    for match in _TOKEN_RE.finditer(text):
-        piece = match.group(0)
-        core = piece.lstrip()
-        if len(core) <= _MAX_PIECE + 2:
-            tokens.append(piece)
-            continue
-        lead = piece[: len(piece) - len(core)]
-        first = True
-        for i in range(0, len(core), _MAX_PIECE):
-            tokens.append((lead if first else "") + core[i : i + _MAX_PIECE])
-            first = False
-    return tokens
-
-
-def count_tokens(text: str) -> int:
-    """Number of tokens of ``text`` under :func:`tokenize`."""
-    return len(tokenize(text)) if text else 0
 
 
 def stable_hash(*parts: Any) -> int:

@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import base64
 import binascii
-import struct
-from typing import Optional, Tuple
+import io
+import wave
+from typing import Optional
 
-__all__ = ["SAMPLE_RATE", "audio_seconds", "decode_base64", "pcm16_seconds", "wav_bytes"]
+__all__ = [
+    "SAMPLE_RATE",
+    "audio_seconds",
+    "decode_base64",
+    "pcm16_seconds",
+    "wav_bytes",
+    "wav_seconds",
+]
 
 SAMPLE_RATE = 24000
 
 
 def wav_bytes(pcm: bytes, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> bytes:
-    """Wrap PCM16 data in a RIFF/WAVE header."""
-    byte_rate = sample_rate * channels * 2
-    header = b"RIFF" + struct.pack("<I", 36 + len(pcm)) + b"WAVE"
-    header += b"fmt " + struct.pack(
-        "<IHHIIHH", 16, 1, channels, sample_rate, byte_rate, channels * 2, 16
-    )
-    header += b"data" + struct.pack("<I", len(pcm))
-    return header + pcm
+    """Wrap PCM16 data in a WAV file."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm)
+    return out.getvalue()
 
 
 def pcm16_seconds(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> float:
@@ -32,27 +40,27 @@ def pcm16_seconds(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> float:
     return len(pcm) / (2 * sample_rate)
 
 
-def _wav_info(data: bytes) -> Optional[Tuple[int, int, int]]:
-    """(byte rate, data length, channels) of a WAV file, or None if it is not one."""
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+def wav_seconds(data: bytes) -> Optional[float]:
+    """Duration of the audio a PCM WAV file holds (of what is there, if it was cut short);
+    ``None`` when the bytes are not a WAV file the standard library reads."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            frame_bytes = wav.getsampwidth() * wav.getnchannels()
+            rate = wav.getframerate()
+            present = len(wav.readframes(wav.getnframes()))
+    except (wave.Error, EOFError, ValueError):
         return None
-    pos, byte_rate, channels = 12, 0, 1
-    while pos + 8 <= len(data):
-        chunk, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
-        if chunk == b"fmt " and size >= 16:
-            _, channels, _, byte_rate, _, _ = struct.unpack("<HHIIHH", data[pos + 8 : pos + 24])
-        elif chunk == b"data":
-            return byte_rate, min(size, len(data) - pos - 8), channels
-        pos += 8 + size + (size & 1)
-    return None
+    if frame_bytes <= 0 or rate <= 0:
+        return None
+    return present / (frame_bytes * rate)
 
 
 def audio_seconds(data: bytes, fmt: str) -> float:
     """Best-effort duration of an audio clip: exact for WAV/PCM16, estimated otherwise."""
     if fmt == "wav":
-        info = _wav_info(data)
-        if info is not None and info[0] > 0:
-            return info[1] / info[0]
+        seconds = wav_seconds(data)
+        if seconds is not None:
+            return seconds
     if fmt in {"pcm16", "pcm"}:
         return pcm16_seconds(data)
     # Compressed formats: assume about 16 kB per second (128 kbit/s).

@@ -47,38 +47,43 @@ import copy
 import json
 import logging
 import math
-import re
 import struct
 import time
-import zlib
 from array import array
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError
 from .._core.gateway import Gateway
+from .._core.tokens import count_tokens
+from .._engines.audio import synthesize_words
+from .._formats.audio import SAMPLE_RATE
+from .settings import (
+    PCM_FORMAT,
+    RESPONSE_KEYS,
+    RealtimeProblem,
+    apply_session_update,
+    check_max_tokens,
+    check_modalities,
+    check_voice,
+    default_turn_detection,
+)
 
 __all__ = [
-    "SAMPLE_RATE",
     "SUBPROTOCOL",
     "ClientGone",
     "RealtimeSession",
     "admit",
-    "synthesize_words",
 ]
 
 log = logging.getLogger("meshapi.testing.realtime")
 
 SUBPROTOCOL = "openai-realtime"
-SAMPLE_RATE = 24_000
 BYTES_PER_MS = SAMPLE_RATE * 2 // 1000  # PCM16 mono: 48 bytes per millisecond
 MIN_COMMIT_MS = 100  # production refuses to commit less than 100 ms of audio
 VAD_FRAME_MS = 10
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar")
-MODALITIES = ("text", "audio")
 GREETING = "Hello! How can I help you today?"
 SESSION_TTL_SECONDS = 30 * 60
-# `send_denial_response` needs this ASGI extension; uvicorn and Starlette's TestClient have it.
 _HANDSHAKE_CODES = {401: "invalid_api_key", 402: "insufficient_quota"}
 _CLIENT_EVENTS = (
     "session.update",
@@ -92,49 +97,6 @@ _CLIENT_EVENTS = (
     "response.create",
     "response.cancel",
 )
-
-
-class RealtimeProblem(Exception):
-    """A client mistake answered with an ``error`` event; the session stays open."""
-
-    def __init__(self, code: str, message: str, param: Optional[str] = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.param = param
-
-
-# -- audio --------------------------------------------------------------------------------------
-
-
-def _word_tone(word: str, base_hz: float, speed: float) -> array[int]:
-    """One word as a sine tone: pitch from the word's CRC, length from its letters, faded in
-    and out so consecutive words do not click, followed by a short silence."""
-    letters = max(1, sum(ch.isalnum() for ch in word))
-    duration_ms = min(600, 80 + 45 * letters) / speed
-    n = int(SAMPLE_RATE * duration_ms / 1000)
-    freq = base_hz + (zlib.crc32(word.lower().encode("utf-8")) % 400)
-    fade = max(1, min(n // 2, SAMPLE_RATE * 5 // 1000))
-    step = 2 * math.pi * freq / SAMPLE_RATE
-    amp = 0.25 * 32767
-    samples = array("h")
-    for i in range(n):
-        envelope = min(1.0, i / fade, (n - 1 - i) / fade)
-        samples.append(int(amp * envelope * math.sin(step * i)))
-    samples.extend([0] * int(SAMPLE_RATE * 0.03 / speed))
-    return samples
-
-
-def synthesize_words(words: Sequence[str], voice: str = "alloy", speed: float = 1.0) -> List[bytes]:
-    """PCM16 little-endian 24 kHz mono audio, one chunk per word (deterministic)."""
-    base_hz = 180.0 + 20.0 * (VOICES.index(voice) if voice in VOICES else 0)
-    chunks = []
-    for word in words:
-        samples = _word_tone(word, base_hz, speed)
-        if struct.pack("=h", 1) != struct.pack("<h", 1):  # pragma: no cover - big-endian hosts
-            samples.byteswap()
-        chunks.append(samples.tobytes())
-    return chunks
 
 
 def _frame_rms(frame: bytes) -> float:
@@ -174,12 +136,6 @@ def _decode_audio(value: Any, param: str) -> bytes:
 
 # -- text ---------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
-
-
-def _tokens(text: str) -> int:
-    return len(_TOKEN_RE.findall(text))
-
 
 def _clip(text: str, limit: int = 80) -> str:
     flat = " ".join(text.split())
@@ -203,256 +159,6 @@ def _reply_text(instructions: str, inputs: Sequence[Tuple[str, Any]]) -> str:
 
 
 # -- session configuration ----------------------------------------------------------------------
-
-
-def _default_turn_detection() -> Dict[str, Any]:
-    return {
-        "type": "server_vad",
-        "threshold": 0.5,
-        "prefix_padding_ms": 300,
-        "silence_duration_ms": 500,
-        "idle_timeout_ms": None,
-        "create_response": True,
-        "interrupt_response": True,
-    }
-
-
-_PCM_FORMAT = {"type": "audio/pcm", "rate": SAMPLE_RATE}
-_SESSION_KEYS = {
-    "type", "model", "instructions", "output_modalities", "modalities", "voice", "audio",
-    "input_audio_format", "output_audio_format", "turn_detection", "input_audio_transcription",
-    "input_audio_noise_reduction", "tools", "tool_choice", "temperature", "max_output_tokens",
-    "max_response_output_tokens", "tracing", "prompt", "include", "truncation", "speed",
-}  # fmt: skip
-_RESPONSE_KEYS = {
-    "instructions", "output_modalities", "modalities", "metadata", "conversation", "input",
-    "max_output_tokens", "max_response_output_tokens", "voice", "audio", "tools", "tool_choice",
-    "temperature", "prompt",
-}  # fmt: skip
-
-
-def _check_format(value: Any, param: str) -> None:
-    if value in ("pcm16", "audio/pcm") or (
-        isinstance(value, Mapping)
-        and value.get("type") in ("audio/pcm", "pcm16")
-        and value.get("rate", SAMPLE_RATE) == SAMPLE_RATE
-    ):
-        return
-    raise RealtimeProblem(
-        "invalid_value",
-        f"Invalid value for '{param}': the local gateway speaks PCM16 at 24 kHz only "
-        "({'type': 'audio/pcm', 'rate': 24000} or 'pcm16').",
-        param,
-    )
-
-
-def _check_modalities(value: Any, param: str) -> List[str]:
-    if (
-        not isinstance(value, list)
-        or not value
-        or any(m not in MODALITIES for m in value)
-        or len(set(value)) != len(value)
-    ):
-        raise RealtimeProblem(
-            "invalid_value",
-            f"Invalid value for '{param}': expected a non-empty list drawn from ['text', 'audio'].",
-            param,
-        )
-    return [m for m in MODALITIES if m in value]
-
-
-def _check_voice(value: Any, param: str) -> str:
-    if value not in VOICES:
-        raise RealtimeProblem(
-            "invalid_value",
-            f"Invalid value for '{param}': {value!r}. Supported voices: {list(VOICES)}.",
-            param,
-        )
-    return str(value)
-
-
-def _check_max_tokens(value: Any, param: str) -> Any:
-    if value == "inf" or (
-        isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4096
-    ):
-        return value
-    raise RealtimeProblem(
-        "invalid_value", f"Invalid value for '{param}': expected an integer 1-4096 or 'inf'.", param
-    )
-
-
-def _check_turn_detection(
-    value: Any, param: str, current: Optional[Dict[str, Any]]
-) -> Optional[Dict[str, Any]]:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping):
-        raise RealtimeProblem(
-            "invalid_type", f"Invalid type for '{param}': expected an object or null.", param
-        )
-    kind = value.get("type", (current or {}).get("type", "server_vad"))
-    if kind not in ("server_vad", "semantic_vad"):
-        raise RealtimeProblem(
-            "invalid_value",
-            f"Invalid value for '{param}.type': {kind!r}. Supported: 'server_vad', 'semantic_vad'.",
-            f"{param}.type",
-        )
-    merged = _default_turn_detection()
-    if current is not None and current.get("type") == kind:
-        merged.update(current)
-    merged["type"] = kind
-    numeric = {
-        "threshold": (0.0, 1.0),
-        "prefix_padding_ms": (0, 10_000),
-        "silence_duration_ms": (0, 10_000),
-    }
-    for name, raw in value.items():
-        where = f"{param}.{name}"
-        if name == "type":
-            continue
-        if name in numeric:
-            low, high = numeric[name]
-            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not low <= raw <= high:
-                raise RealtimeProblem(
-                    "invalid_value", f"Invalid value for '{where}': expected {low}-{high}.", where
-                )
-        elif name in ("create_response", "interrupt_response"):
-            if not isinstance(raw, bool):
-                raise RealtimeProblem(
-                    "invalid_type", f"Invalid type for '{where}': expected a boolean.", where
-                )
-        elif name == "eagerness":
-            if raw not in ("low", "medium", "high", "auto"):
-                raise RealtimeProblem(
-                    "invalid_value", f"Invalid value for '{where}': {raw!r}.", where
-                )
-        elif name == "idle_timeout_ms":
-            if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int) or raw < 0):
-                raise RealtimeProblem("invalid_value", f"Invalid value for '{where}'.", where)
-        else:
-            raise RealtimeProblem("unknown_parameter", f"Unknown parameter: '{where}'.", where)
-        merged[name] = raw
-    return merged
-
-
-def _apply_session_update(session: Dict[str, Any], update: Any) -> Dict[str, Any]:
-    """A new session config: ``session`` with ``update`` (GA or beta field names) merged in.
-    Raises :class:`RealtimeProblem` without changing anything when a field is wrong."""
-    if not isinstance(update, Mapping):
-        raise RealtimeProblem(
-            "invalid_type", "Invalid type for 'session': expected an object.", "session"
-        )
-    new = copy.deepcopy(session)
-    audio_in = new["audio"]["input"]
-    audio_out = new["audio"]["output"]
-    for name, value in update.items():
-        param = f"session.{name}"
-        if name not in _SESSION_KEYS:
-            raise RealtimeProblem("unknown_parameter", f"Unknown parameter: '{param}'.", param)
-        if name == "type":
-            if value != "realtime":
-                raise RealtimeProblem(
-                    "invalid_value",
-                    f"Invalid value for '{param}': only 'realtime' sessions are served.",
-                    param,
-                )
-        elif name == "model":
-            if value != new["model"]:
-                raise RealtimeProblem(
-                    "invalid_value",
-                    f"Invalid value for '{param}': a session cannot change its model.",
-                    param,
-                )
-        elif name == "instructions":
-            if not isinstance(value, str):
-                raise RealtimeProblem(
-                    "invalid_type", f"Invalid type for '{param}': expected a string.", param
-                )
-            new["instructions"] = value
-        elif name in ("output_modalities", "modalities"):
-            new["output_modalities"] = _check_modalities(value, param)
-        elif name == "voice":
-            audio_out["voice"] = _check_voice(value, param)
-        elif name == "speed":
-            audio_out["speed"] = _check_speed(value, param)
-        elif name in ("input_audio_format", "output_audio_format"):
-            _check_format(value, param)
-        elif name == "turn_detection":
-            audio_in["turn_detection"] = _check_turn_detection(
-                value, param, audio_in["turn_detection"]
-            )
-        elif name == "input_audio_transcription":
-            audio_in["transcription"] = _check_optional_object(value, param)
-        elif name == "input_audio_noise_reduction":
-            audio_in["noise_reduction"] = _check_optional_object(value, param)
-        elif name in ("max_output_tokens", "max_response_output_tokens"):
-            new["max_output_tokens"] = _check_max_tokens(value, param)
-        elif name == "audio":
-            _apply_audio_update(audio_in, audio_out, value, param)
-        elif name == "temperature":
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not 0.6 <= value <= 1.2
-            ):
-                raise RealtimeProblem(
-                    "invalid_value", f"Invalid value for '{param}': expected 0.6-1.2.", param
-                )
-            new["temperature"] = value
-        elif name == "tools":
-            if not isinstance(value, list):
-                raise RealtimeProblem(
-                    "invalid_type", f"Invalid type for '{param}': expected a list.", param
-                )
-            new["tools"] = value
-        else:  # tool_choice, tracing, prompt, include, truncation: kept as given
-            new[name] = value
-    return new
-
-
-def _check_speed(value: Any, param: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.25 <= value <= 1.5:
-        raise RealtimeProblem(
-            "invalid_value", f"Invalid value for '{param}': expected 0.25-1.5.", param
-        )
-    return float(value)
-
-
-def _check_optional_object(value: Any, param: str) -> Optional[Dict[str, Any]]:
-    if value is not None and not isinstance(value, Mapping):
-        raise RealtimeProblem(
-            "invalid_type", f"Invalid type for '{param}': expected an object or null.", param
-        )
-    return dict(value) if value is not None else None
-
-
-def _apply_audio_update(
-    audio_in: Dict[str, Any], audio_out: Dict[str, Any], value: Any, param: str
-) -> None:
-    if not isinstance(value, Mapping):
-        raise RealtimeProblem(
-            "invalid_type", f"Invalid type for '{param}': expected an object.", param
-        )
-    for side, fields in value.items():
-        where = f"{param}.{side}"
-        if side not in ("input", "output") or not isinstance(fields, Mapping):
-            raise RealtimeProblem("unknown_parameter", f"Unknown parameter: '{where}'.", where)
-        for name, raw in fields.items():
-            sub = f"{where}.{name}"
-            if name == "format":
-                _check_format(raw, sub)
-            elif side == "input" and name == "turn_detection":
-                audio_in["turn_detection"] = _check_turn_detection(
-                    raw, sub, audio_in["turn_detection"]
-                )
-            elif side == "input" and name in ("transcription", "noise_reduction"):
-                audio_in[name] = _check_optional_object(raw, sub)
-            elif side == "output" and name == "voice":
-                audio_out["voice"] = _check_voice(raw, sub)
-            elif side == "output" and name == "speed":
-                audio_out["speed"] = _check_speed(raw, sub)
-            else:
-                raise RealtimeProblem("unknown_parameter", f"Unknown parameter: '{sub}'.", sub)
 
 
 def admit(
@@ -533,12 +239,12 @@ class RealtimeSession:
             "expires_at": int(time.time()) + SESSION_TTL_SECONDS,
             "audio": {
                 "input": {
-                    "format": dict(_PCM_FORMAT),
+                    "format": dict(PCM_FORMAT),
                     "transcription": None,
                     "noise_reduction": None,
-                    "turn_detection": _default_turn_detection(),
+                    "turn_detection": default_turn_detection(),
                 },
-                "output": {"format": dict(_PCM_FORMAT), "voice": "alloy", "speed": 1.0},
+                "output": {"format": dict(PCM_FORMAT), "voice": "alloy", "speed": 1.0},
             },
         }
         self.buffer = bytearray()
@@ -662,7 +368,7 @@ class RealtimeSession:
             raise RealtimeProblem(
                 "missing_required_parameter", "Missing required parameter: 'session'.", "session"
             )
-        self.config = _apply_session_update(self.config, event["session"])
+        self.config = apply_session_update(self.config, event["session"])
         await self.emit("session.updated", session=self.render_session())
 
     async def on_input_audio_buffer_append(self, event: Dict[str, Any]) -> None:
@@ -995,7 +701,7 @@ class RealtimeSession:
                 "insufficient_quota", "Account balance is exhausted: add credit to continue."
             )
         for name in options:
-            if name not in _RESPONSE_KEYS:
+            if name not in RESPONSE_KEYS:
                 raise RealtimeProblem(
                     "unknown_parameter",
                     f"Unknown parameter: 'response.{name}'.",
@@ -1011,14 +717,14 @@ class RealtimeSession:
         modalities = self.config["output_modalities"]
         for name in ("output_modalities", "modalities"):
             if name in options:
-                modalities = _check_modalities(options[name], f"response.{name}")
+                modalities = check_modalities(options[name], f"response.{name}")
         voice = self.config["audio"]["output"]["voice"]
         if "voice" in options:
-            voice = _check_voice(options["voice"], "response.voice")
+            voice = check_voice(options["voice"], "response.voice")
         max_tokens = self.config["max_output_tokens"]
         for name in ("max_output_tokens", "max_response_output_tokens"):
             if name in options:
-                max_tokens = _check_max_tokens(options[name], f"response.{name}")
+                max_tokens = check_max_tokens(options[name], f"response.{name}")
         metadata = options.get("metadata")
         inputs, in_conversation = self.inputs_for(options)
 
@@ -1040,7 +746,7 @@ class RealtimeSession:
             "conversation_id": self.conversation_id if in_conversation else None,
             "output_modalities": modalities,
             "max_output_tokens": max_tokens,
-            "audio": {"output": {"format": dict(_PCM_FORMAT), "voice": voice}},
+            "audio": {"output": {"format": dict(PCM_FORMAT), "voice": voice}},
             "usage": None,
             "metadata": metadata,
         }
@@ -1126,11 +832,11 @@ class RealtimeSession:
             await self.emit(
                 "conversation.item.done", previous_item_id=previous, item=copy.deepcopy(item)
             )
-        input_text = _tokens(instructions) + sum(
-            _tokens(v) for k, v in inputs if k in ("text", "tool")
+        input_text = count_tokens(instructions) + sum(
+            count_tokens(v) for k, v in inputs if k in ("text", "tool")
         )
         input_audio = sum(math.ceil(v / 100) for k, v in inputs if k == "audio")
-        output_text = _tokens(text) * (("text" in modalities) + ("audio" in modalities))
+        output_text = count_tokens(text) * (("text" in modalities) + ("audio" in modalities))
         output_audio = math.ceil(audio_ms / 50)
         response.update(
             status=status,

@@ -63,7 +63,7 @@ async def _paid(request: Request) -> Response:
     return json_response(request, models)
 
 
-async def _one(request: Request) -> Response:
+async def _get_model(request: Request) -> Response:
     await authenticate(request)
     model_id = request.path_params["model_id"]
     model = gateway_of(request).catalogue.get(model_id)
@@ -79,5 +79,5 @@ def routes() -> List[BaseRoute]:
         Route("/v1/models/free", _free, methods=["GET"]),
         Route("/v1/models/paid", _paid, methods=["GET"]),
         Route("/v1/models/search", _search, methods=["GET"]),
-        Route("/v1/models/{model_id:path}", _one, methods=["GET"]),
+        Route("/v1/models/{model_id:path}", _get_model, methods=["GET"]),
     ]

@@ -26,7 +26,7 @@ Choices where production's behaviour is not known (OpenAI's behaviour where it h
   (else 422); ``limit`` 1-100 (default 20).
 * Only ``POST /v1/chat/completions`` requests are supported, not streaming ones.
 
-Settings (``GatewayConfig.options``): ``batch_step_delay`` (seconds before each step and each
+Settings (``GatewayOptions``): ``batch_step_delay`` (seconds before each step and each
 request, default 0.005, so that ``in_progress`` can be observed), ``batch_max_requests``
 (default 1000), ``batch_max_active`` (default 10).
 """
@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
+from .._core.jobs import Jobs
 from .._core.validation import validate_body
 from .chat import chat_completion
 
@@ -112,7 +113,7 @@ class BatchJobs:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self.running: Dict[str, asyncio.Task[Any]] = {}
+        self.jobs = Jobs(gateway, "batch", self._failed)
         gateway.db.ensure_schema(_DDL)
 
     def resume(self) -> None:
@@ -128,38 +129,16 @@ class BatchJobs:
 
     def start(self, batch_id: str, key: KeyRecord) -> None:
         """Run the batch in the background (once: a batch already running is left alone)."""
-        task = self.running.get(batch_id)
-        if task is None or task.done():
-            self.running[batch_id] = self.gateway.spawn(
-                self._guarded_run(batch_id, key), name=f"batch-{batch_id}"
-            )
+        self.jobs.start(batch_id, lambda: _run_batch(self.gateway, batch_id, key))
 
     def is_running(self, batch_id: str) -> bool:
         """True while a runner is working on the batch."""
-        task = self.running.get(batch_id)
-        return task is not None and not task.done()
+        return self.jobs.is_running(batch_id)
 
-    async def _guarded_run(self, batch_id: str, key: KeyRecord) -> None:
-        gateway = self.gateway
-        try:
-            await _run(gateway, batch_id, key)
-        except asyncio.CancelledError:
-            raise  # the gateway is stopping: the state stays as it is, to be resumed
-        except Exception as exc:
-            errors = {
-                "object": "list",
-                "data": [
-                    {
-                        "code": "batch_failed",
-                        "message": "the local gateway could not run the batch:"
-                        f" {type(exc).__name__}",
-                    }
-                ],
-            }
-            _set_status(gateway, batch_id, "failed", errors=json.dumps(errors))
-        finally:
-            if self.running.get(batch_id) is asyncio.current_task():
-                del self.running[batch_id]
+    def _failed(self, batch_id: str, exc: Exception) -> None:
+        message = f"the local gateway could not run the batch: {type(exc).__name__}"
+        errors = {"object": "list", "data": [{"code": "batch_failed", "message": message}]}
+        _set_status(self.gateway, batch_id, "failed", errors=json.dumps(errors))
 
 
 def _key_for_owner(gateway: Gateway, owner: str) -> Optional[KeyRecord]:
@@ -326,7 +305,7 @@ def _batch_object(gateway: Gateway, row: sqlite3.Row) -> Dict[str, Any]:
     }
 
 
-def _load(gateway: Gateway, batch_id: str, owner: Optional[str] = None) -> sqlite3.Row:
+def _batch_row(gateway: Gateway, batch_id: str, owner: Optional[str] = None) -> sqlite3.Row:
     if owner is None:
         rows = gateway.db.execute("SELECT * FROM batches WHERE id = ?", (batch_id,))
     else:
@@ -378,7 +357,7 @@ async def _run_request(
         db.execute("UPDATE batches SET completed = completed + 1 WHERE id = ?", (batch_id,))
 
 
-async def _run(gateway: Gateway, batch_id: str, key: KeyRecord) -> None:
+async def _run_batch(gateway: Gateway, batch_id: str, key: KeyRecord) -> None:
     delay = gateway.config.options.batch_step_delay
     await asyncio.sleep(delay)
     if _status(gateway, batch_id) == "validating":
@@ -390,7 +369,7 @@ async def _run(gateway: Gateway, batch_id: str, key: KeyRecord) -> None:
     for req in queued:
         if _status(gateway, batch_id) == "cancelling":
             break
-        if gateway.now() > float(_load(gateway, batch_id)["expires_at"]):
+        if gateway.now() > float(_batch_row(gateway, batch_id)["expires_at"]):
             _set_status(gateway, batch_id, "expired")
             return
         await asyncio.sleep(delay)
@@ -465,7 +444,7 @@ def create_batch(gateway: Gateway, data: Mapping[str, Any], key: KeyRecord) -> D
             ],
         )
     gateway.part(BatchJobs).start(batch_id, key)
-    return _batch_object(gateway, _load(gateway, batch_id))
+    return _batch_object(gateway, _batch_row(gateway, batch_id))
 
 
 def list_batches(
@@ -503,12 +482,12 @@ def list_batches(
 
 def get_batch(gateway: Gateway, key: KeyRecord, batch_id: str) -> Dict[str, Any]:
     """``GET /v1/batches/{batch_id}``."""
-    return _batch_object(gateway, _load(gateway, batch_id, key.owner))
+    return _batch_object(gateway, _batch_row(gateway, batch_id, key.owner))
 
 
 def cancel_batch(gateway: Gateway, key: KeyRecord, batch_id: str) -> Dict[str, Any]:
     """``POST /v1/batches/{batch_id}/cancel``."""
-    row = _load(gateway, batch_id, key.owner)
+    row = _batch_row(gateway, batch_id, key.owner)
     status = str(row["status"])
     if status in ("completed", "failed", "expired"):
         raise GatewayError(
@@ -519,4 +498,4 @@ def cancel_batch(gateway: Gateway, key: KeyRecord, batch_id: str) -> Dict[str, A
         if not gateway.part(BatchJobs).is_running(batch_id):
             # Nothing is working on it (it was never picked up again): finish the cancel here.
             _set_status(gateway, batch_id, "cancelled")
-    return _batch_object(gateway, _load(gateway, batch_id))
+    return _batch_object(gateway, _batch_row(gateway, batch_id))

@@ -256,7 +256,7 @@ class ChatPlan:
         return headers
 
 
-def _bad(message: str) -> GatewayError:
+def _invalid_request(message: str) -> GatewayError:
     return GatewayError(400, "invalid_request", message)
 
 
@@ -308,20 +308,22 @@ def _unsuitable(entry: Mapping[str, Any], purpose: str) -> Optional[GatewayError
     kind = entry.get("model_type")
     mid = entry["id"]
     if kind == "embedding":
-        return _bad(f"Model {mid!r} is an embedding model: use POST /v1/embeddings.")
+        return _invalid_request(f"Model {mid!r} is an embedding model: use POST /v1/embeddings.")
     if kind == "realtime":
-        return _bad(f"Model {mid!r} is a realtime model: connect to /v1/realtime over WebSocket.")
+        return _invalid_request(
+            f"Model {mid!r} is a realtime model: connect to /v1/realtime over WebSocket."
+        )
     if kind == "moderation":
-        return _bad(f"Model {mid!r} is a moderation model: use POST /v1/moderations.")
+        return _invalid_request(f"Model {mid!r} is a moderation model: use POST /v1/moderations.")
     if kind == "image" and purpose != "chat-image":
-        return _bad(
+        return _invalid_request(
             f"Model {mid!r} generates images: use POST /v1/images/generations"
             " (or chat with modality 'image')."
         )
     if purpose == "responses" and not entry.get("supports_responses_api", False):
-        return _bad(f"Model {mid!r} does not support the Responses API.")
+        return _invalid_request(f"Model {mid!r} does not support the Responses API.")
     if purpose == "chat" and not entry.get("supports_completions_api", True):
-        return _bad(f"Model {mid!r} does not support chat completions.")
+        return _invalid_request(f"Model {mid!r} does not support chat completions.")
     return None
 
 
@@ -420,18 +422,22 @@ def plan_chat(gateway: Gateway, body: Mapping[str, Any], key: KeyRecord) -> Chat
     inputs = set(model.get("input_modalities") or ["text"])
     outputs = set(model.get("output_modalities") or ["text"])
     if wants_image and "image" not in outputs:
-        raise _bad(
+        raise _invalid_request(
             f"Model {mid!r} cannot generate images; pick an image model such as openai/gpt-image-1."
         )
     if any(a.kind == "image" for t in turns for a in t.attachments) and "image" not in inputs:
-        raise _bad(f"Model {mid!r} does not accept image input.")
+        raise _invalid_request(f"Model {mid!r} does not accept image input.")
     if any(a.kind == "video" for t in turns for a in t.attachments) and "video" not in inputs:
-        raise _bad(f"Model {mid!r} does not accept video input; try google/gemini-3-flash-preview.")
+        raise _invalid_request(
+            f"Model {mid!r} does not accept video input; try google/gemini-3-flash-preview."
+        )
     if any(a.kind == "audio" for t in turns for a in t.attachments) and "audio" not in inputs:
-        raise _bad(f"Model {mid!r} does not accept audio input.")
+        raise _invalid_request(f"Model {mid!r} does not accept audio input.")
     if "audio" in (request.modalities or []):
         if "audio" not in outputs:
-            raise _bad(f"Model {mid!r} does not produce audio; try openai/gpt-4o-audio-preview.")
+            raise _invalid_request(
+                f"Model {mid!r} does not produce audio; try openai/gpt-4o-audio-preview."
+            )
         fmt = (request.audio or AudioOptions()).format
         if fmt not in {"wav", "pcm16"}:
             raise GatewayError(
@@ -453,16 +459,18 @@ def plan_chat(gateway: Gateway, body: Mapping[str, Any], key: KeyRecord) -> Chat
         )
         prompt_tokens += _engine.count_tokens(str(tool.function.parameters))
     if tools and not model.get("supports_tools", True):
-        raise _bad(f"Model {mid!r} does not support tool calling.")
+        raise _invalid_request(f"Model {mid!r} does not support tool calling.")
     if isinstance(request.tool_choice, ToolChoiceObj):
         wanted = request.tool_choice.function.name
         if wanted not in {t.name for t in tools}:
-            raise _bad(f"tool_choice names {wanted!r}, which is not among the tools offered.")
+            raise _invalid_request(
+                f"tool_choice names {wanted!r}, which is not among the tools offered."
+            )
     elif request.tool_choice == "required" and not tools:
-        raise _bad("tool_choice 'required' needs at least one tool.")
+        raise _invalid_request("tool_choice 'required' needs at least one tool.")
     context = int(model.get("context_length") or 0)
     if context and prompt_tokens > context:
-        raise _bad(
+        raise _invalid_request(
             f"This request has {prompt_tokens} prompt tokens, more than the"
             f" {context}-token context of {mid!r}."
         )
@@ -633,7 +641,7 @@ def _image_choice(gateway: Gateway, plan: ChatPlan, index: int) -> _Choice:
             details=[validation_detail(["body", "image", "size"], "Invalid size", "value_error")],
         ) from None
     if not (16 <= width <= 2048 and 16 <= height <= 2048):
-        raise _bad("image.size must be between 16x16 and 2048x2048.")
+        raise _invalid_request("image.size must be between 16x16 and 2048x2048.")
     fmt = str(options.get("output_format") or "png")
     data, mime = render_image(f"{prompt}#{index}#{plan.request.seed}", width, height, fmt)
     url = f"data:{mime};base64," + base64.b64encode(data).decode("ascii")

@@ -199,7 +199,7 @@ def synthesis_messages(
     ]
 
 
-def _ms(start: float) -> int:
+def _elapsed_ms(start: float) -> int:
     return round((time.perf_counter() - start) * 1000)
 
 
@@ -285,7 +285,7 @@ class Comparison:
                 response_body=response,
                 usage=response.get("usage"),
             )
-        result["latency_ms"] = _ms(start)
+        result["latency_ms"] = _elapsed_ms(start)
         return result
 
     def comparison_candidates(self, results: List[Dict[str, Any]]) -> List[str]:
@@ -338,7 +338,7 @@ class Comparison:
             "comparison_model": comparison_model,
             "comparison_usage": usage,
             "comparison_fallback_used": fallback,
-            "total_latency_ms": _ms(self.start),
+            "total_latency_ms": _elapsed_ms(self.start),
             "partial": any(r["error"] is not None for r in results),
             "skip_comparison": self.body.skip_comparison,
         }
@@ -356,7 +356,7 @@ class Comparison:
     ) -> Dict[str, Any]:
         return {
             "comparison_id": self.comparison_id,
-            "total_latency_ms": _ms(self.start),
+            "total_latency_ms": _elapsed_ms(self.start),
             "partial": partial,
             "comparison_model": model,
             "comparison_fallback_used": fallback,

@@ -12,10 +12,10 @@ from .._core.billing import format_cost, model_cost
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
+from .._core.tokens import count_tokens
 from .._core.validation import validate_body
 from .._engines.embeddings import embed_texts
 from .._engines.router import Prompt
-from .._engines.text import count_tokens
 from .router import AUTO, auto_select
 
 __all__ = ["EmbeddingsRequest", "create_embeddings"]

@@ -19,9 +19,9 @@ from .._core.billing import format_cost, model_cost
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
+from .._core.tokens import count_tokens
 from .._core.validation import validate_body
 from .._engines.images import render_image
-from .._engines.text import count_tokens
 from .._formats.sse import SSEEvent
 
 __all__ = ["ImageFiles", "ImageJob", "ImageRequest", "generate", "plan_images", "stream"]

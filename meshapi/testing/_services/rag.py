@@ -27,7 +27,7 @@ Choices where production's behaviour is not known (documented here, tested in te
 * A search naming a ``file_ids`` entry that is not one of the key's files is a 404: a typo in
   a scope should not look like "no results".
 
-Settings (``GatewayConfig.options``): ``rag_signed_url_ttl`` (seconds, default 900),
+Settings (``GatewayOptions``): ``rag_signed_url_ttl`` (seconds, default 900),
 ``rag_embed_delay`` (seconds the job waits before working, default 0.02, so that
 ``processing`` can be observed), ``rag_max_upload_bytes`` (default 25 MiB),
 ``rag_embedding_model`` (priced from the catalogue, default ``openai/text-embedding-3-small``),
@@ -49,9 +49,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._core.config import KeyRecord
 from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
+from .._core.jobs import Jobs
 from .._core.signing import SignatureError, signed_url, verify
+from .._core.tokens import count_tokens
 from .._core.validation import validate_body
-from .._engines.chunking import chunk_text, count_tokens
+from .._engines.chunking import chunk_text
 from .._engines.embeddings import embed_texts
 from .._engines.vectors import Candidate, pack_vector, rank, unpack_vector
 from .._formats.documents import UnreadableFile, extract_text, normalize_mime_type
@@ -235,11 +237,21 @@ def _owned_file(gateway: Gateway, file_id: str, key: KeyRecord) -> sqlite3.Row:
 # Embedding jobs
 
 
-def _mark(gateway: Gateway, file_id: str, **fields: Any) -> None:
+def _update_file(gateway: Gateway, file_id: str, **fields: Any) -> None:
     fields["updated_at"] = gateway.now()
     columns = ", ".join(f"{name} = ?" for name in fields)
     gateway.db.execute(
         f"UPDATE rag_files SET {columns} WHERE file_id = ?", (*fields.values(), file_id)
+    )
+
+
+def _fail_not_uploaded(gateway: Gateway, file_id: str) -> None:
+    _update_file(
+        gateway,
+        file_id,
+        embedding_status="failed",
+        last_error_code="file_not_uploaded",
+        last_error="the file's bytes have not been uploaded to its signed URL yet",
     )
 
 
@@ -254,20 +266,14 @@ async def _embed_job(gateway: Gateway, file_id: str) -> None:
         return
     row = rows[0]
     if row["upload_status"] != "ready" or row["content"] is None:
-        _mark(
-            gateway,
-            file_id,
-            embedding_status="failed",
-            last_error_code="file_not_uploaded",
-            last_error="the file's bytes have not been uploaded to its signed URL yet",
-        )
+        _fail_not_uploaded(gateway, file_id)
         return
     content = bytes(row["content"])
     mime_type = str(row["mime_type"])
     try:
         text = await asyncio.to_thread(extract_text, content, mime_type)
     except UnreadableFile as exc:
-        _mark(
+        _update_file(
             gateway,
             file_id,
             embedding_status="failed",
@@ -296,7 +302,7 @@ async def _embed_job(gateway: Gateway, file_id: str) -> None:
                 for c, v in zip(chunks, vectors)
             ],
         )
-        _mark(
+        _update_file(
             gateway,
             file_id,
             embedding_status="ready",
@@ -317,7 +323,7 @@ class RagJobs:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self.running: Dict[str, asyncio.Task[Any]] = {}
+        self.jobs = Jobs(gateway, "rag-embed", self._failed)
         gateway.db.ensure_schema(_DDL)
 
     def resume(self) -> None:
@@ -329,36 +335,21 @@ class RagJobs:
 
     def start(self, file_id: str) -> asyncio.Task[Any]:
         """Embed the file in the background (once: a job already running is returned)."""
-        task = self.running.get(file_id)
-        if task is None or task.done():
-            task = self.gateway.spawn(self._guarded_job(file_id), name=f"rag-embed-{file_id}")
-            self.running[file_id] = task
-        return task
+        return self.jobs.start(file_id, lambda: _embed_job(self.gateway, file_id))
 
     def cancel(self, file_id: str) -> None:
         """Stop the file's job, if one is running (its bytes are being replaced)."""
-        stale = self.running.pop(file_id, None)
-        if stale is not None:
-            stale.cancel()
+        self.jobs.cancel(file_id)
 
-    async def _guarded_job(self, file_id: str) -> None:
-        gateway = self.gateway
-        try:
-            await _embed_job(gateway, file_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            # A bug in extraction must not leave the file "processing" forever.
-            _mark(
-                gateway,
-                file_id,
-                embedding_status="failed",
-                last_error_code="embedding_failed",
-                last_error=f"embedding failed inside the local gateway: {type(exc).__name__}",
-            )
-        finally:
-            if self.running.get(file_id) is asyncio.current_task():
-                del self.running[file_id]
+    def _failed(self, file_id: str, exc: Exception) -> None:
+        # A bug in extraction must not leave the file "processing" forever.
+        _update_file(
+            self.gateway,
+            file_id,
+            embedding_status="failed",
+            last_error_code="embedding_failed",
+            last_error=f"embedding failed inside the local gateway: {type(exc).__name__}",
+        )
 
 
 async def embed_files(
@@ -387,18 +378,12 @@ async def embed_files(
         if metadata:
             merged = json.loads(row["metadata"])
             merged.update(metadata)
-            _mark(gateway, file_id, metadata=json.dumps(merged))
+            _update_file(gateway, file_id, metadata=json.dumps(merged))
         if row["upload_status"] != "ready":
-            _mark(
-                gateway,
-                file_id,
-                embedding_status="failed",
-                last_error_code="file_not_uploaded",
-                last_error="the file's bytes have not been uploaded to its signed URL yet",
-            )
+            _fail_not_uploaded(gateway, file_id)
             continue
         if row["embedding_status"] != "processing":
-            _mark(
+            _update_file(
                 gateway,
                 file_id,
                 embedding_status="processing",
@@ -521,7 +506,7 @@ async def store_upload(
     jobs.cancel(file_id)  # a job still running is reading the bytes this upload replaces
     with gateway.db.transaction() as db:
         db.execute("DELETE FROM rag_chunks WHERE file_id = ?", (file_id,))
-        _mark(
+        _update_file(
             gateway,
             file_id,
             content=bytes(received),

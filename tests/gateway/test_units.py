@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from typing import Any, Dict, List
@@ -139,7 +140,9 @@ def reply(text: str, **kwargs: Any) -> str:
     "prompt", ["What is 1/0?", "What is 9**99999?", "What is ((((?", "calculate 2 ^ 1000"]
 )
 def test_arithmetic_never_crashes_on_hostile_input(prompt: str) -> None:
-    assert isinstance(reply(prompt), str)
+    # No division by zero, no runaway power: the engine declines and answers in prose.
+    text = reply(prompt)
+    assert len(text) > 40 and not re.search(r"\d{12}|\binf\b|\bnan\b", text)
 
 
 def test_a_tool_needs_a_matching_prompt_unless_forced() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from gwkit import make_pdf
 
-from meshapi.testing._engines.chunking import chunk_text, count_tokens
+from meshapi.testing._engines.chunking import chunk_text
 from meshapi.testing._formats.documents import UnreadableFile, extract_text, normalize_mime_type
-from meshapi.testing._formats.pdf_writer import build_pdf
 
 
 def test_plain_text_is_decoded_as_utf8_with_or_without_bom_and_line_ends_normalised() -> None:
@@ -68,7 +68,7 @@ def test_json_flattens_every_string_value_in_document_order() -> None:
 
 
 def test_pdf_files_go_through_the_pdf_extractor() -> None:
-    pdf = build_pdf(["Page one text", "Page two text"], compress=True)
+    pdf = make_pdf(["Page one text", "Page two text"], compress=True)
     assert extract_text(pdf, "application/pdf") == "Page one text\n\nPage two text"
 
 
@@ -105,11 +105,6 @@ def test_unreadable_files_raise_with_a_stable_code(data: bytes, mime: str, code:
 def test_mime_types_are_normalised_before_use() -> None:
     assert normalize_mime_type(" Text/HTML; charset=UTF-8") == "text/html"
     assert extract_text(b"<p>hi</p>", "TEXT/HTML") == "hi"
-
-
-def test_count_tokens_counts_words_and_punctuation() -> None:
-    assert count_tokens("Hello, world! It's 2025.") == 9
-    assert count_tokens("") == 0
 
 
 def test_short_paragraphs_travel_with_the_next_one_and_each_becomes_a_parent() -> None:

@@ -80,7 +80,9 @@ def test_an_unknown_model_is_404_with_a_fastapi_detail(api: httpx.Client) -> Non
 
 
 def test_models_need_a_key(shared_gateway: LocalGateway) -> None:
-    assert httpx.get(f"{shared_gateway.base_url}/v1/models").status_code == 401
+    response = httpx.get(f"{shared_gateway.base_url}/v1/models")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
 
 
 def test_a_user_catalogue_file_replaces_the_packaged_one(

@@ -89,6 +89,10 @@ def test_reasoning_on_a_model_that_cannot_think_is_400(api: httpx.Client) -> Non
         json={"model": "openai/gpt-4o-mini", "input": "x", "reasoning": {"effort": "high"}},
     )
     assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid_request",
+        "message": "Model 'openai/gpt-4o-mini' does not support reasoning.",
+    }
 
 
 def test_function_tools_round_trip_through_function_call_output(api: httpx.Client) -> None:
@@ -148,6 +152,8 @@ def test_previous_response_id_is_501_not_implemented(api: httpx.Client) -> None:
         json={"model": "openai/gpt-4o-mini", "input": "x", "previous_response_id": "resp_1"},
     )
     assert response.status_code == 501
+    error = response.json()["error"]
+    assert error["code"] == "not_implemented" and "previous_response_id" in error["message"]
 
 
 def stream_events(api: httpx.Client, **body: Any) -> List[Dict[str, Any]]:
@@ -286,3 +292,5 @@ def test_bad_embedding_requests_are_rejected_clearly(
     body.setdefault("model", "openai/text-embedding-3-small")
     response = api.post("/v1/embeddings", json=body)
     assert response.status_code == status, response.text
+    codes = {400: "invalid_request", 404: "model_not_found", 422: "validation_error"}
+    assert response.json()["error"]["code"] == codes[status]
