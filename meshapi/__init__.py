@@ -50,10 +50,13 @@ if TYPE_CHECKING:
     from .resources.embeddings import *  # noqa: F403
     from .resources.images import *  # noqa: F403
     from .resources.models import *  # noqa: F403
+    from .resources.moderations import *  # noqa: F403
     from .resources.rag import *  # noqa: F403
     from .resources.realtime import *  # noqa: F403
     from .resources.responses import *  # noqa: F403
+    from .resources.router import *  # noqa: F403
     from .resources.templates import *  # noqa: F403
+    from .resources.web import *  # noqa: F403
 
 # Every public name, written once: the module that defines it. `__all__` and the lazy loader are
 # derived from this table; the models are the `_types` package's own table.
@@ -96,6 +99,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ".resources.embeddings": ("AsyncEmbeddingsResource", "EmbeddingsResource"),
     ".resources.images": ("AsyncImagesResource", "ImagesResource"),
     ".resources.models": ("AsyncModelsResource", "ModelsResource"),
+    ".resources.moderations": ("AsyncModerationsResource", "ModerationsResource"),
     ".resources.rag": ("AsyncRagResource", "RagResource"),
     ".resources.realtime": (
         "AsyncRealtimeResource",
@@ -106,7 +110,9 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "RealtimeSession",
     ),
     ".resources.responses": ("AsyncResponsesResource", "ResponsesResource"),
+    ".resources.router": ("AsyncRouterResource", "RouterResource"),
     ".resources.templates": ("AsyncTemplatesResource", "TemplatesResource"),
+    ".resources.web": ("AsyncWebResource", "WebResource"),
 }
 
 if not TYPE_CHECKING:

@@ -37,6 +37,12 @@ Sections:
   :class:`TemplateSummary`, :class:`DeleteTemplateResponse`.
 - Images, ``POST /v1/images/generations``: :class:`ImageGenerationParams`,
   :class:`ImageGenerationResponse`, :class:`ImageStreamEvent`.
+- Model search, ``GET /v1/models/search``: :class:`ModelSearchParams`, :class:`ModelsPage`.
+- Stored responses, ``GET /v1/responses[/{id}]``: :class:`ResponsesListResponse`.
+- Moderations, ``POST /v1/moderations``: :class:`ModerationParams`, :class:`ModerationResponse`.
+- Web search, ``POST /v1/web/search``: :class:`WebSearchParams`, :class:`WebSearchResponse`.
+- Router select, ``POST /v1/router/select``: :class:`RouterSelectParams`,
+  :class:`RouterSelectResponse`.
 
 Speed: chat chunks, completions, embeddings and the model catalogue are parsed with
 ``Model.model_validate_json(bytes)`` on hot paths, so their models have no Python validators;
@@ -61,9 +67,12 @@ if TYPE_CHECKING:
     from .embeddings import *  # noqa: F403
     from .images import *  # noqa: F403
     from .models import *  # noqa: F403
+    from .moderations import *  # noqa: F403
     from .rag import *  # noqa: F403
     from .responses import *  # noqa: F403
+    from .router import *  # noqa: F403
     from .templates import *  # noqa: F403
+    from .web import *  # noqa: F403
 
 # Which module defines each public name: written here once (besides the module's own __all__,
 # which tests/unit/test_exports.py checks against this table). `__all__` and the lazy loader
@@ -100,6 +109,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ContentPartImage",
         "ContentPartInputAudio",
         "ContentPartText",
+        "ContentPartVideo",
         "ImageURL",
         "InputAudio",
         "MessageParam",
@@ -107,6 +117,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ToolCall",
         "ToolCallFunction",
         "ToolFunction",
+        "VideoUrl",
     ),
     ".compare": (
         "CompareModelOverride",
@@ -119,6 +130,9 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "EmbeddingsData",
         "EmbeddingsParams",
         "EmbeddingsResponse",
+        "ImageEmbeddingUrl",
+        "MultimodalEmbeddingInput",
+        "VideoEmbeddingUrl",
     ),
     ".images": (
         "ImageData",
@@ -130,6 +144,15 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ".models": (
         "ModelInfo",
         "ModelPricing",
+        "ModelSearchParams",
+        "ModelsPage",
+    ),
+    ".moderations": (
+        "ModerationImageUrl",
+        "ModerationInputItem",
+        "ModerationParams",
+        "ModerationResponse",
+        "ModerationResult",
     ),
     ".rag": (
         "BulkEmbedRequest",
@@ -148,15 +171,27 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ResponseOutputContent",
         "ResponseOutputItem",
         "ResponsesParams",
+        "ResponsesListItem",
+        "ResponsesListResponse",
         "ResponsesResponse",
         "ResponsesStreamEvent",
         "ResponsesUsage",
+    ),
+    ".router": (
+        "AutoRouterMeta",
+        "RouterSelectParams",
+        "RouterSelectResponse",
     ),
     ".templates": (
         "CreateTemplateParams",
         "DeleteTemplateResponse",
         "TemplateSummary",
         "UpdateTemplateParams",
+    ),
+    ".web": (
+        "WebSearchParams",
+        "WebSearchResponse",
+        "WebSearchResultItem",
     ),
 }
 

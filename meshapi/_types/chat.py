@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from ._base import RequestModel, ResponseModel, Usage, _RequestPart
 
@@ -24,6 +24,7 @@ __all__ = [
     "ContentPartImage",
     "ContentPartInputAudio",
     "ContentPartText",
+    "ContentPartVideo",
     "ImageURL",
     "InputAudio",
     "MessageParam",
@@ -31,6 +32,7 @@ __all__ = [
     "ToolCall",
     "ToolCallFunction",
     "ToolFunction",
+    "VideoUrl",
 ]
 
 
@@ -62,11 +64,24 @@ class ContentPartText(_RequestPart):
 
 
 class InputAudio(_RequestPart):
-    """Base64 audio sent inside a user message."""
+    """Audio sent inside a user message: base64 ``data``, or a ``uri`` / ``url`` to fetch it
+    from (exactly one of the three)."""
 
-    data: str
+    data: Optional[str] = None
     format: str
     """``"wav"``, ``"mp3"``..."""
+    uri: Optional[str] = None
+    url: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InputAudio:
+        given = [name for name in ("data", "uri", "url") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "input_audio needs exactly one of data (base64), uri or url; got "
+                + (", ".join(given) or "none")
+            )
+        return self
 
 
 class ContentPartInputAudio(_RequestPart):
@@ -76,10 +91,27 @@ class ContentPartInputAudio(_RequestPart):
     input_audio: InputAudio
 
 
+class VideoUrl(_RequestPart):
+    """The video of a ``video_url`` content part."""
+
+    url: str
+
+
+class ContentPartVideo(_RequestPart):
+    """A video in a user message, for models that watch video; ``fps`` (a string, e.g.
+    ``"1"``) asks for that many frames a second."""
+
+    type: Literal["video_url"] = "video_url"
+    video_url: VideoUrl
+    fps: Optional[str] = None
+
+
 # A dict is tried first so that it goes to the wire exactly as given (new part types such as
 # "file", or provider fields such as "cache_control"); models are kept as the models they are.
 ContentPart = Annotated[
-    Union[Dict[str, Any], ContentPartText, ContentPartImage, ContentPartInputAudio],
+    Union[
+        Dict[str, Any], ContentPartText, ContentPartImage, ContentPartInputAudio, ContentPartVideo
+    ],
     Field(union_mode="left_to_right"),
 ]
 """One part of a multimodal message: a content part model or a plain dict."""
@@ -106,6 +138,8 @@ class ToolCall(ResponseModel):
     id: str
     type: str = "function"
     function: ToolCallFunction
+    thought_signature: Optional[str] = None
+    """Set by some models (Gemini); sent back as it came on the assistant turn."""
 
 
 class ChatMessage(_RequestPart):
@@ -126,6 +160,8 @@ class ChatMessage(_RequestPart):
     refusal: Optional[str] = None
     audio: Optional[Dict[str, Any]] = None
     """For a previous assistant audio reply: ``{"id": <audio id>}``."""
+    reasoning_details: Optional[List[Dict[str, Any]]] = None
+    """Reasoning blocks of an earlier assistant reply, sent back as they came."""
 
 
 class ChatCompletionAudio(ResponseModel):
@@ -155,6 +191,8 @@ class ChatCompletionMessage(ResponseModel):
     """Reasoning text, for models and providers that return it under this name."""
     reasoning_content: Optional[str] = None
     """Reasoning text, for providers that use this name (DeepSeek style)."""
+    reasoning_details: Optional[List[Dict[str, Any]]] = None
+    """Structured reasoning blocks, for providers that return them."""
 
     def to_param(self) -> ChatMessage:
         """Return this reply as a :class:`ChatMessage` for the next request's ``messages``.
@@ -174,6 +212,7 @@ class ChatCompletionMessage(ResponseModel):
                 "tool_calls": list(self.tool_calls) if self.tool_calls is not None else None,
                 "refusal": self.refusal,
                 "audio": {"id": audio.id} if audio is not None and audio.id else None,
+                "reasoning_details": self.reasoning_details,
             }
         )
 
@@ -218,6 +257,7 @@ class ChatCompletionParams(RequestModel):
     """
 
     model: Optional[str] = None
+    """A model id, or ``"auto"`` for the gateway's auto router."""
     messages: List[MessageParam]
     temperature: Optional[float] = None
     top_p: Optional[float] = None
@@ -242,8 +282,15 @@ class ChatCompletionParams(RequestModel):
     parallel_tool_calls: Optional[bool] = None
     stream: Optional[bool] = None
     stream_options: Optional[Dict[str, Any]] = None
-    reasoning_effort: Optional[str] = None
+    reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high"]] = None
     # MeshAPI fields
+    timeout: Optional[float] = Field(default=None, gt=0)
+    """Upstream timeout in seconds for this completion (the gateway's own default is 300 s); not
+    the client's HTTP timeout, which is the per-call option."""
+    cache: Optional[Union[bool, Dict[str, Any]]] = None
+    """Gateway response caching for this request."""
+    transforms: Optional[List[str]] = None
+    """Prompt transforms the gateway applies (e.g. ``["middle-out"]``)."""
     template: Optional[str] = None
     """A stored template's name or id; its ``{{variable}}`` slots are filled from ``variables``."""
     variables: Optional[Dict[str, Any]] = None

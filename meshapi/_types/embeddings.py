@@ -8,11 +8,18 @@ import sys
 from array import array
 from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from ._base import RequestModel, ResponseModel, Usage
+from ._base import RequestModel, ResponseModel, Usage, _RequestPart
 
-__all__ = ["EmbeddingsData", "EmbeddingsParams", "EmbeddingsResponse"]
+__all__ = [
+    "EmbeddingsData",
+    "EmbeddingsParams",
+    "EmbeddingsResponse",
+    "ImageEmbeddingUrl",
+    "MultimodalEmbeddingInput",
+    "VideoEmbeddingUrl",
+]
 
 
 # ==============================================================================================
@@ -20,21 +27,52 @@ __all__ = ["EmbeddingsData", "EmbeddingsParams", "EmbeddingsResponse"]
 # ==============================================================================================
 
 
+class ImageEmbeddingUrl(_RequestPart):
+    """The image of an ``image_url`` embedding input (an ``https:`` or ``data:`` URL)."""
+
+    url: str
+
+
+class VideoEmbeddingUrl(_RequestPart):
+    """The video of a ``video_url`` embedding input."""
+
+    url: str
+
+
+class MultimodalEmbeddingInput(_RequestPart):
+    """One input of a multimodal embedding model: ``text``, ``image_url`` or ``video_url``, with
+    the field of that name set. Each input gets its own embedding."""
+
+    type: Literal["text", "image_url", "video_url"]
+    text: Optional[str] = None
+    image_url: Optional[ImageEmbeddingUrl] = None
+    video_url: Optional[VideoEmbeddingUrl] = None
+
+    @model_validator(mode="after")
+    def _has_its_content(self) -> MultimodalEmbeddingInput:
+        if getattr(self, self.type) is None:
+            raise ValueError(f"a {self.type!r} input needs {self.type}=...")
+        return self
+
+
 class EmbeddingsParams(RequestModel):
     """Body of ``POST /v1/embeddings``.
 
-    ``input`` is a string, a list of strings, a token list or a list of token lists. With
+    ``input`` is a string, a list of strings, a token list, a list of token lists, or a list of
+    :class:`MultimodalEmbeddingInput` (text, images, videos; for models that embed them). With
     ``encoding_format="base64"`` each embedding arrives as a base64 string; read it with
-    :meth:`EmbeddingsData.vector`.
+    :meth:`EmbeddingsData.vector`. ``model="auto"`` lets the gateway's auto router pick.
     """
 
     model: str
-    input: Union[str, List[str], List[int], List[List[int]]]
-    dimensions: Optional[int] = None
+    input: Union[str, List[str], List[int], List[List[int]], List[MultimodalEmbeddingInput]]
+    dimensions: Optional[int] = Field(default=None, ge=1)
     encoding_format: Optional[Literal["float", "base64"]] = None
     input_type: Optional[str] = None
+    instructions: Optional[str] = None
+    sparse_embedding: Optional[bool] = None
     provider: Optional[Union[str, Dict[str, Any]]] = None
-    user: Optional[str] = None
+    user: Optional[str] = Field(default=None, max_length=256)
 
 
 class EmbeddingsData(ResponseModel):
@@ -81,3 +119,7 @@ class EmbeddingsResponse(ResponseModel):
     data: List[EmbeddingsData]
     model: Optional[str] = None
     usage: Optional[Usage] = None
+    byok_used: Optional[bool] = None
+    """The call ran on the account's own provider key."""
+    fallback_triggered: Optional[bool] = None
+    """The gateway fell back to another model."""

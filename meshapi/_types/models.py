@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Literal, Optional
 
-from ._base import ResponseModel
+from pydantic import Field
 
-__all__ = ["ModelInfo", "ModelPricing"]
+from ._base import RequestModel, ResponseModel
+
+__all__ = ["ModelInfo", "ModelPricing", "ModelSearchParams", "ModelsPage"]
 
 
 # ==============================================================================================
@@ -41,3 +43,40 @@ class ModelInfo(ResponseModel):
     model_type: Optional[str] = None
     input_modalities: Optional[List[str]] = None
     output_modalities: Optional[List[str]] = None
+
+
+# ==============================================================================================
+# Model search: GET /v1/models/search (one page of the catalogue)
+# ==============================================================================================
+
+
+class ModelSearchParams(RequestModel):
+    """Query of ``GET /v1/models/search`` (every field optional; booleans go out as
+    ``true``/``false``, lists as the key repeated: ``brand=OpenAI&brand=Google``).
+
+    ``q`` is fuzzy over id, name and brand; ``input_modality`` / ``output_modality`` need every
+    one listed; ``brand`` any one; ``limit`` (1-100) and ``offset`` page the results.
+    """
+
+    q: Optional[str] = None
+    free: Optional[bool] = None
+    discounted: Optional[bool] = None
+    input_modality: Optional[List[str]] = None
+    output_modality: Optional[List[str]] = None
+    brand: Optional[List[str]] = None
+    sort: Optional[Literal["brand", "name", "id", "context_length"]] = None
+    order: Optional[Literal["asc", "desc"]] = None
+    limit: Optional[int] = Field(default=None, ge=1, le=100)
+    offset: Optional[int] = Field(default=None, ge=0)
+
+
+class ModelsPage(ResponseModel):
+    """One page of a model search: ``items``, the ``total`` that matched, the ``limit`` and
+    ``offset`` used, and ``brands``: the brand facet (every brand among the matches, whatever
+    the ``brand`` filter)."""
+
+    items: List[ModelInfo] = Field(default_factory=list)
+    total: int
+    limit: int
+    offset: int
+    brands: List[str] = Field(default_factory=list)

@@ -10,6 +10,8 @@ from ._base import RequestModel, ResponseModel
 from .chat import MessageParam
 
 __all__ = [
+    "ResponsesListItem",
+    "ResponsesListResponse",
     "ResponseOutputContent",
     "ResponseOutputItem",
     "ResponsesParams",
@@ -33,24 +35,38 @@ class ResponsesParams(RequestModel):
     """
 
     model: Optional[str] = None
+    """A model id, or ``"auto"`` for the gateway's auto router."""
     input: Union[str, List[MessageParam]]
     instructions: Optional[str] = None
     reasoning: Optional[Dict[str, Any]] = None
     """For example ``{"effort": "medium"}``."""
-    max_output_tokens: Optional[int] = None
+    max_output_tokens: Optional[int] = Field(default=None, ge=1)
     tools: Optional[List[Dict[str, Any]]] = None
     tool_choice: Optional[Union[str, Dict[str, Any]]] = None
     parallel_tool_calls: Optional[bool] = None
     response_format: Optional[Dict[str, Any]] = None
     text: Optional[Dict[str, Any]] = None
-    temperature: Optional[float] = None
-    top_p: Optional[float] = None
+    temperature: Optional[float] = Field(default=None, ge=0, le=2)
+    top_p: Optional[float] = Field(default=None, ge=0, le=1)
     previous_response_id: Optional[str] = None
+    """Continue the conversation of a stored response (its input and output come first)."""
     metadata: Optional[Dict[str, Any]] = None
     store: Optional[bool] = None
+    """Keep the response, retrievable with ``responses.get(id)`` (``False``: do not keep it)."""
+    background: Optional[bool] = None
+    """Run it as a background job: listed by ``responses.list()``, fetched by id."""
     include: Optional[List[str]] = None
     truncation: Optional[str] = None
-    user: Optional[str] = None
+    user: Optional[str] = Field(default=None, max_length=256)
+    timeout: Optional[float] = Field(default=None, gt=0)
+    """Upstream timeout in seconds for this response (the gateway's own default is 300 s); not
+    the client's HTTP timeout, which is the per-call option."""
+    thinking: Optional[Dict[str, Any]] = None
+    caching: Optional[Union[bool, Dict[str, Any]]] = None
+    expire_at: Optional[int] = None
+    max_tool_calls: Optional[int] = Field(default=None, ge=1, le=10)
+    context_management: Optional[Union[Dict[str, Any], List[Dict[str, Any]]]] = None
+    plugins: Optional[List[Dict[str, Any]]] = None
     template: Optional[str] = None
     variables: Optional[Dict[str, Any]] = None
     stream: Optional[bool] = None
@@ -145,3 +161,32 @@ class ResponsesStreamEvent(ResponseModel):
     item_id: Optional[str] = None
     output_index: Optional[int] = None
     content_index: Optional[int] = None
+
+
+# ==============================================================================================
+# Stored responses: GET /v1/responses (list), GET /v1/responses/{id}
+# ==============================================================================================
+
+
+class ResponsesListItem(ResponseModel):
+    """One stored (background or ``store=True``) response job of ``responses.list()``; fetch the
+    full response with ``responses.get(item.id)``."""
+
+    id: str
+    object: Optional[str] = None
+    model: Optional[str] = None
+    provider: Optional[str] = None
+    status: Optional[str] = None
+    created_at: Optional[int] = None
+    completed_at: Optional[int] = None
+    usage_synced: Optional[bool] = None
+
+
+class ResponsesListResponse(ResponseModel):
+    """One page of stored responses, newest first; ``has_more`` with ``last_id`` continues."""
+
+    object: Optional[str] = None
+    data: List[ResponsesListItem] = Field(default_factory=list)
+    has_more: bool = False
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None

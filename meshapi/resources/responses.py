@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Union
+from typing import Any, Mapping, Optional, Union
 
-from .._endpoint import Endpoint
+from .._endpoint import CursorPagination, Endpoint
 from .._request import ExtraHeaders, TimeoutTypes
 from .._streaming import AsyncStream, Stream, model_decoder
-from .._types import ResponsesParams, ResponsesResponse, ResponsesStreamEvent
+from .._types import (
+    ResponsesListResponse,
+    ResponsesParams,
+    ResponsesResponse,
+    ResponsesStreamEvent,
+)
 from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncResponsesResource", "ResponsesResource"]
@@ -21,6 +26,14 @@ CREATE = Endpoint(
     sets_stream=False,
 )
 STREAM = CREATE.streaming(model_decoder(ResponsesStreamEvent))
+LIST = Endpoint(
+    "GET",
+    "/v1/responses",
+    ResponsesListResponse,
+    name="list",
+    pagination=CursorPagination(max_limit=100),
+)
+GET = Endpoint("GET", "/v1/responses/{response_id}", ResponsesResponse, name="get")
 
 ResponsesParamsInput = Union[ResponsesParams, Mapping[str, Any]]
 
@@ -48,6 +61,34 @@ class ResponsesResource(SyncResource):
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...)."""
         return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
 
+    def list(
+        self,
+        *,
+        after: Optional[str] = None,
+        limit: Optional[int] = None,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> ResponsesListResponse:
+        """One page of stored (``background`` / ``store``) responses, newest first; pass
+        ``after=page.last_id`` while ``page.has_more`` for the next page."""
+        return self._call(
+            LIST,
+            query={"after": after, "limit": limit},
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+
+    def get(
+        self,
+        response_id: str,
+        *,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> ResponsesResponse:
+        """A stored or background response by id (synchronous responses created with
+        ``store=False`` are not kept)."""
+        return self._call(GET, response_id, extra_headers=extra_headers, timeout=timeout)
+
 
 class AsyncResponsesResource(AsyncResource):
     """The Responses API (``reasoning``, ``max_output_tokens``, built-in tools)."""
@@ -71,3 +112,31 @@ class AsyncResponsesResource(AsyncResource):
     ) -> AsyncStream[ResponsesStreamEvent]:
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...)."""
         return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+
+    async def list(
+        self,
+        *,
+        after: Optional[str] = None,
+        limit: Optional[int] = None,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> ResponsesListResponse:
+        """One page of stored (``background`` / ``store``) responses, newest first; pass
+        ``after=page.last_id`` while ``page.has_more`` for the next page."""
+        return await self._call(
+            LIST,
+            query={"after": after, "limit": limit},
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+
+    async def get(
+        self,
+        response_id: str,
+        *,
+        extra_headers: ExtraHeaders = None,
+        timeout: TimeoutTypes = None,
+    ) -> ResponsesResponse:
+        """A stored or background response by id (synchronous responses created with
+        ``store=False`` are not kept)."""
+        return await self._call(GET, response_id, extra_headers=extra_headers, timeout=timeout)
