@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from ._errors import PaymentRequiredError as PaymentRequiredError
     from ._errors import PermissionDeniedError as PermissionDeniedError
     from ._errors import RateLimitError as RateLimitError
+    from ._errors import ResponseTooLargeError as ResponseTooLargeError
     from ._errors import StreamError as StreamError
     from ._errors import StreamInterruptedError as StreamInterruptedError
     from ._errors import UnprocessableEntityError as UnprocessableEntityError
     from ._http import AsyncHttpClient as AsyncHttpClient
     from ._http import SyncHttpClient as SyncHttpClient
+    from ._limits import Timeout as Timeout
     from ._sse import ServerSentEvent as ServerSentEvent
     from ._streaming import AsyncStream as AsyncStream
     from ._streaming import Stream as Stream
@@ -77,11 +79,13 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "PaymentRequiredError",
         "PermissionDeniedError",
         "RateLimitError",
+        "ResponseTooLargeError",
         "StreamError",
         "StreamInterruptedError",
         "UnprocessableEntityError",
     ),
     "._http": ("AsyncHttpClient", "SyncHttpClient"),
+    "._limits": ("Timeout",),
     "._sse": ("ServerSentEvent",),
     "._streaming": ("AsyncStream", "Stream"),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),

@@ -14,6 +14,13 @@ from ._http import (
     AsyncHttpClient,
     SyncHttpClient,
 )
+from ._limits import (
+    DEFAULT_MAX_ERROR_BODY_BYTES,
+    DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TOTAL_TIMEOUT,
+    Limits,
+)
 from ._request import TimeoutTypes
 
 if TYPE_CHECKING:
@@ -43,6 +50,18 @@ class MeshAPI:
         base_url: the gateway; defaults to ``$MESHAPI_BASE_URL``, then ``https://api.meshapi.ai``.
         token: the API key (``rsk_...``); defaults to ``$MESHAPI_TOKEN``, then ``$MESHAPI_API_KEY``.
         timeout: seconds (a float) or an ``httpx.Timeout``; default 60 s (10 s to connect).
+            The read timeout also bounds a stream's silence: a stream in which no event
+            completes for that long (keep-alive comments do not count) raises
+            ``APITimeoutError``.
+        total_timeout: the most seconds one non-streaming call may take, retries and their
+            waits included, however the server trickles its answer (default 600; ``None``: no
+            limit). Per call: ``timeout=meshapi.Timeout(30, total=120)``.
+        max_response_bytes: the largest answer read, after decompression (default 64 MiB);
+            past it the call raises ``ResponseTooLargeError``.
+        max_event_bytes: the longest line, and the largest event, of an event stream (default
+            16 MiB); past it the stream raises ``ResponseTooLargeError``.
+        max_error_body_bytes: how much of an error answer is read and kept in the error's
+            message and ``body`` (default 8 KiB).
         max_retries: retries of 429/502/503/504 and connection failures (default 3).
         max_retry_wait: the longest server-requested wait that is slept (default 60 s); a 429
             asking for longer raises at once with ``retry_after_seconds`` set.
@@ -61,6 +80,10 @@ class MeshAPI:
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.Client] = None,
+        total_timeout: Optional[float] = DEFAULT_TOTAL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        max_error_body_bytes: int = DEFAULT_MAX_ERROR_BODY_BYTES,
     ) -> None:
         if httpx_client is not None and not isinstance(httpx_client, httpx.Client):
             raise TypeError(
@@ -75,6 +98,12 @@ class MeshAPI:
             max_retry_wait=max_retry_wait,
             default_headers=default_headers,
             httpx_client=httpx_client,
+            limits=Limits(
+                total_timeout=total_timeout,
+                max_response_bytes=max_response_bytes,
+                max_event_bytes=max_event_bytes,
+                max_error_body_bytes=max_error_body_bytes,
+            ),
         )
         self._realtime: Optional[RealtimeResource] = None
 
@@ -215,6 +244,10 @@ class AsyncMeshAPI:
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         async_httpx_client: Optional[httpx.AsyncClient] = None,
+        total_timeout: Optional[float] = DEFAULT_TOTAL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        max_error_body_bytes: int = DEFAULT_MAX_ERROR_BODY_BYTES,
     ) -> None:
         if async_httpx_client is not None and not isinstance(async_httpx_client, httpx.AsyncClient):
             raise TypeError(
@@ -229,6 +262,12 @@ class AsyncMeshAPI:
             max_retry_wait=max_retry_wait,
             default_headers=default_headers,
             httpx_client=async_httpx_client,
+            limits=Limits(
+                total_timeout=total_timeout,
+                max_response_bytes=max_response_bytes,
+                max_event_bytes=max_event_bytes,
+                max_error_body_bytes=max_error_body_bytes,
+            ),
         )
         self._realtime: Optional[AsyncRealtimeResource] = None
 

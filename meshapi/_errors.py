@@ -21,6 +21,8 @@ The tree::
     ├── StreamError                   an SSE stream went wrong after it started
     │   └── StreamInterruptedError    EOF before ``[DONE]`` (error_code ``stream_interrupted``)
     ├── InvalidResponseError          a body that does not match its model (``invalid_response``)
+    ├── ResponseTooLargeError         an answer passed a size cap of the client
+    │                                 (``response_too_large``; ``limit`` names the option)
     └── RealtimeError                 an ``error`` event on a realtime session
                                       (defined in ``meshapi.resources.realtime``)
 
@@ -50,6 +52,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "StreamError",
     "StreamInterruptedError",
     "UnprocessableEntityError",
@@ -205,6 +208,44 @@ class StreamInterruptedError(StreamError):
 
 class InvalidResponseError(MeshAPIError):
     """A response body did not match the shape the SDK expects (``invalid_response``)."""
+
+
+class ResponseTooLargeError(MeshAPIError):
+    """An answer passed one of the client's size caps (``response_too_large``).
+
+    Attributes:
+        limit: the option that was exceeded (``"max_response_bytes"``, ``"max_event_bytes"``).
+        limit_bytes: its value.
+    """
+
+    def __init__(
+        self, message: str, *, limit: str = "", limit_bytes: int = 0, **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
+        self.limit_bytes = limit_bytes
+
+    def __reduce__(self) -> Any:
+        state = {**self._state(), "limit": self.limit, "limit_bytes": self.limit_bytes}
+        return (_rebuild_sized, (type(self), self.message, state))
+
+
+def _rebuild_sized(
+    cls: Type[ResponseTooLargeError], message: str, state: Dict[str, Any]
+) -> ResponseTooLargeError:
+    return cls(message, **state)
+
+
+# An error keeps at most this much of what the server said: in its message, and in `body` when
+# the body was not a JSON object (the body read from the wire is capped by the client's
+# max_error_body_bytes before it gets here).
+MAX_KEPT_TEXT = 8 * 1024
+
+
+def clip_text(text: str, limit: int = MAX_KEPT_TEXT) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters not kept)"
 
 
 _STATUS_CLASSES: Dict[int, Type[APIStatusError]] = {
@@ -382,7 +423,7 @@ def error_from_payload(
 
     cls = class_for_status(status)
     return cls(
-        message,
+        clip_text(message),
         status=status,
         error_code=code,
         request_id=rid,
@@ -401,11 +442,15 @@ def error_from_response(
     content_type: str = "",
     request_id: Optional[str] = None,
     retry_after_seconds: Optional[float] = None,
+    truncated: bool = False,
 ) -> MeshAPIError:
-    """Build the error for an HTTP error response, whatever its body holds."""
+    """Build the error for an HTTP error response, whatever its body holds.
+
+    ``truncated``: ``content`` is only the start of a longer body (the client stopped reading at
+    ``max_error_body_bytes``)."""
     text = content.decode("utf-8", errors="replace")
     stripped = text.strip()
-    if stripped:
+    if stripped and not truncated:
         try:
             payload = json.loads(stripped)
         except ValueError:
@@ -418,7 +463,12 @@ def error_from_response(
                 retry_after_seconds=retry_after_seconds,
             )
     kind = content_type.split(";", 1)[0].strip() or "unknown content type"
-    if stripped:
+    if truncated:
+        message = (
+            f"HTTP {status} with a body longer than max_error_body_bytes={len(content)} "
+            f"({kind}; the rest was not read): {_summarise_text(stripped)}"
+        )
+    elif stripped:
         message = f"HTTP {status} with a non-JSON body ({kind}): {_summarise_text(stripped)}"
     else:
         message = f"HTTP {status} with an empty body"
@@ -428,5 +478,5 @@ def error_from_response(
         error_code=default_code_for_status(status),
         request_id=request_id,
         retry_after_seconds=retry_after_seconds,
-        body=text,
+        body=clip_text(text),
     )

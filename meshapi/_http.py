@@ -22,6 +22,7 @@ from ._errors import (
     MeshAPIError,
     error_from_response,
 )
+from ._limits import BodyReader, Deadline, Limits
 from ._request import (
     ModelParser,
     RequestOptions,
@@ -107,6 +108,7 @@ class BaseHttpClient:
         max_retry_wait: float,
         default_headers: Optional[Mapping[str, str]],
         client_timeout: Optional[httpx.Timeout],
+        limits: Optional[Limits] = None,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
@@ -126,9 +128,15 @@ class BaseHttpClient:
         }
         if default_headers:
             self._headers.update(default_headers)
+        # The caller's headers as given, for the realtime handshake (which takes no Accept...).
+        self.default_headers: Dict[str, str] = dict(default_headers or {})
+        # Size caps and the default per-call deadline (``_limits``).
+        self.limits = limits if limits is not None else Limits()
         self._stream_headers = {**self._headers, "Accept": "text/event-stream"}
         # The source of backoff jitter (a float in [0, 1)); tests set it to get an exact schedule.
         self.jitter: Optional[Callable[[], float]] = None
+        # The monotonic clock of deadlines (tests may replace it).
+        self.clock: Callable[[], float] = time.monotonic
 
     _wire_headers: Optional[Dict[str, str]] = None
 
@@ -226,7 +234,12 @@ class BaseHttpClient:
     # -- deciding (no I/O) -------------------------------------------------------------------
 
     def error_for(
-        self, request: httpx.Request, response: httpx.Response, content: bytes
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        content: bytes,
+        *,
+        truncated: bool = False,
     ) -> MeshAPIError:
         """The error for a response we cannot use (a 3xx or an error status). No I/O."""
         status = response.status_code
@@ -249,6 +262,7 @@ class BaseHttpClient:
             content_type=response.headers.get("content-type", ""),
             request_id=self._request_id(request, response),
             retry_after_seconds=retry_after,
+            truncated=truncated,
         )
 
     @staticmethod
@@ -272,7 +286,7 @@ class BaseHttpClient:
             what=self.describe(response.request),
         )
 
-    def decide_status(self, error: MeshAPIError, attempt: int, *, stream: bool) -> RetryDecision:
+    def decide_status(self, error: MeshAPIError, attempt: int) -> RetryDecision:
         """Retry after this error status? (``_retry.decide_after_status`` with our settings)"""
         kwargs: Dict[str, Any] = {}
         if self.jitter is not None:
@@ -283,7 +297,6 @@ class BaseHttpClient:
             attempt=attempt,
             max_retries=self.max_retries,
             max_retry_wait=self.max_retry_wait,
-            stream=stream,
             error_code=error.error_code,
             details=error.details,
             **kwargs,
@@ -297,12 +310,17 @@ class BaseHttpClient:
         return decide_after_exception(exc, attempt=attempt, max_retries=self.max_retries, **kwargs)
 
     def wait_after_error(
-        self, exc: httpx.TransportError, request: httpx.Request, attempt: int
+        self,
+        exc: httpx.TransportError,
+        request: httpx.Request,
+        attempt: int,
+        deadline: Optional[Deadline] = None,
     ) -> float:
         """The seconds to sleep before retrying after a transport failure; raises the mapped
-        error when the failure is not retried. Call it inside the ``except`` block."""
+        error when the failure is not retried (or the wait would pass the call's deadline).
+        Call it inside the ``except`` block."""
         decision = self.decide_exception(exc, attempt)
-        if not decision.retry:
+        if not decision.retry or (deadline is not None and not deadline.allows(decision.delay)):
             raise self.transport_error(exc, request) from exc
         return decision.delay
 
@@ -312,16 +330,67 @@ class BaseHttpClient:
         response: httpx.Response,
         content: bytes,
         attempt: int,
+        deadline: Optional[Deadline] = None,
         *,
-        stream: bool,
+        truncated: bool = False,
     ) -> float:
         """The seconds to sleep before retrying after an unusable status (3xx or error); raises
-        the error when it is not retried."""
-        error = self.error_for(request, response, content)
-        decision = self.decide_status(error, attempt, stream=stream)
-        if not decision.retry:
+        the error when it is not retried (or the wait would pass the call's deadline)."""
+        error = self.error_for(request, response, content, truncated=truncated)
+        decision = self.decide_status(error, attempt)
+        if not decision.retry or (deadline is not None and not deadline.allows(decision.delay)):
             raise error
         return decision.delay
+
+    # -- limits (no I/O) ---------------------------------------------------------------------
+
+    def deadline_for(self, timeout: TimeoutTypes, *, stream: bool) -> Optional[Deadline]:
+        """The deadline of one call (``None`` for a stream: a stream is bounded by its stall
+        timeout instead, and may rightly run for long)."""
+        if stream:
+            return None
+        seconds = self.limits.total_for(timeout)
+        return Deadline(seconds, self.clock) if seconds is not None else None
+
+    def bound_attempt(self, request: httpx.Request, deadline: Optional[Deadline]) -> None:
+        """Cap this attempt's timeouts at the time left, so that a silent server cannot hold
+        the call past its deadline either."""
+        if deadline is None:
+            return
+        left = max(deadline.remaining(), 0.001)
+        timeouts = request.extensions.get("timeout") or {}
+        bounded = {
+            name: left if value is None else min(value, left) for name, value in timeouts.items()
+        }
+        request.extensions = {**request.extensions, "timeout": bounded or {"read": left}}
+
+    def body_reader(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        deadline: Optional[Deadline],
+        *,
+        error: bool,
+    ) -> BodyReader:
+        """The reader of one response body: a successful answer up to ``max_response_bytes``
+        (past it: ``ResponseTooLargeError``), an error answer's first ``max_error_body_bytes``."""
+        limits = self.limits
+        return BodyReader(
+            limits.max_error_body_bytes if error else limits.max_response_bytes,
+            option="max_error_body_bytes" if error else "max_response_bytes",
+            what=f"the response to {self.describe(request)}",
+            deadline=deadline,
+            truncate=error,
+            request_id=request.headers.get("x-request-id"),
+            content_encoding=response.headers.get("content-encoding"),
+        )
+
+    @staticmethod
+    def keep_body(response: httpx.Response, reader: BodyReader) -> bytes:
+        """Store the body read through ``reader`` as the response's content."""
+        content = reader.finish()
+        response._content = content
+        return content
 
     @staticmethod
     def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> MeshAPIError:
@@ -371,6 +440,7 @@ class SyncHttpClient(BaseHttpClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.Client] = None,
+        limits: Optional[Limits] = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -380,6 +450,7 @@ class SyncHttpClient(BaseHttpClient):
             max_retry_wait=max_retry_wait,
             default_headers=default_headers,
             client_timeout=httpx_client.timeout if httpx_client is not None else None,
+            limits=limits,
         )
         self._owns_client = httpx_client is None
         self.client = httpx_client or httpx.Client(
@@ -399,7 +470,9 @@ class SyncHttpClient(BaseHttpClient):
 
     def send(self, opts: RequestOptions, *, stream: bool = False) -> httpx.Response:
         """Send with retries; returns a successful response (body read unless ``stream``)."""
-        return self._send(self.build_request(self.client, opts, stream=stream), stream=stream)
+        deadline = self.deadline_for(opts.timeout, stream=stream)
+        request = self.build_request(self.client, opts, stream=stream)
+        return self._send(request, stream=stream, deadline=deadline)
 
     def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
         """Send with retries and parse the body into ``T``."""
@@ -409,32 +482,47 @@ class SyncHttpClient(BaseHttpClient):
         self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
     ) -> httpx.Response:
         """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
-        return self._send(self.build_upload(self.client, url, content, content_type, timeout))
+        deadline = self.deadline_for(timeout, stream=False)
+        request = self.build_upload(self.client, url, content, content_type, timeout)
+        return self._send(request, deadline=deadline)
 
-    def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+    def _send(
+        self, request: httpx.Request, *, stream: bool = False, deadline: Optional[Deadline] = None
+    ) -> httpx.Response:
         attempt = 0
         while True:
+            self.bound_attempt(request, deadline)
             try:
                 # auth=None: a caller's httpx auth must not replace our key or reach a signed URL.
                 response = self.client.send(request, stream=True, follow_redirects=False, auth=None)
             except httpx.TransportError as exc:
-                delay = self.wait_after_error(exc, request, attempt)
+                delay = self.wait_after_error(exc, request, attempt, deadline)
             else:
                 if response.status_code < 300:
                     if not stream:
-                        self._read(response, request)
+                        reader = self.body_reader(request, response, deadline, error=False)
+                        self._read(response, request, reader)
                     return response
-                content = self._read(response, request)
-                delay = self.wait_after_status(request, response, content, attempt, stream=stream)
+                reader = self.body_reader(request, response, deadline, error=True)
+                content = self._read(response, request, reader)
+                delay = self.wait_after_status(
+                    request, response, content, attempt, deadline, truncated=reader.truncated
+                )
             self.sleep(delay)
             attempt += 1
 
-    def _read(self, response: httpx.Response, request: httpx.Request) -> bytes:
+    def _read(self, response: httpx.Response, request: httpx.Request, reader: BodyReader) -> bytes:
+        chunks = response.iter_raw() if reader.raw else response.iter_bytes()
         try:
-            return response.read()
+            for chunk in chunks:
+                reader.feed(chunk)
+                if reader.full:
+                    break
+            return self.keep_body(response, reader)
         except httpx.TransportError as exc:
             raise self.transport_error(exc, request) from exc
         finally:
+            chunks.close()  # type: ignore[attr-defined]
             response.close()
 
 
@@ -451,6 +539,7 @@ class AsyncHttpClient(BaseHttpClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.AsyncClient] = None,
+        limits: Optional[Limits] = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -460,6 +549,7 @@ class AsyncHttpClient(BaseHttpClient):
             max_retry_wait=max_retry_wait,
             default_headers=default_headers,
             client_timeout=httpx_client.timeout if httpx_client is not None else None,
+            limits=limits,
         )
         self._owns_client = httpx_client is None
         self.client = httpx_client or httpx.AsyncClient(
@@ -481,7 +571,9 @@ class AsyncHttpClient(BaseHttpClient):
 
     async def send(self, opts: RequestOptions, *, stream: bool = False) -> httpx.Response:
         """Send with retries; returns a successful response (body read unless ``stream``)."""
-        return await self._send(self.build_request(self.client, opts, stream=stream), stream=stream)
+        deadline = self.deadline_for(opts.timeout, stream=stream)
+        request = self.build_request(self.client, opts, stream=stream)
+        return await self._send(request, stream=stream, deadline=deadline)
 
     async def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
         """Send with retries and parse the body into ``T``."""
@@ -491,32 +583,50 @@ class AsyncHttpClient(BaseHttpClient):
         self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
     ) -> httpx.Response:
         """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
-        return await self._send(self.build_upload(self.client, url, content, content_type, timeout))
+        deadline = self.deadline_for(timeout, stream=False)
+        request = self.build_upload(self.client, url, content, content_type, timeout)
+        return await self._send(request, deadline=deadline)
 
-    async def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+    async def _send(
+        self, request: httpx.Request, *, stream: bool = False, deadline: Optional[Deadline] = None
+    ) -> httpx.Response:
         attempt = 0
         while True:
+            self.bound_attempt(request, deadline)
             try:
                 # auth=None: a caller's httpx auth must not replace our key or reach a signed URL.
                 response = await self.client.send(
                     request, stream=True, follow_redirects=False, auth=None
                 )
             except httpx.TransportError as exc:
-                delay = self.wait_after_error(exc, request, attempt)
+                delay = self.wait_after_error(exc, request, attempt, deadline)
             else:
                 if response.status_code < 300:
                     if not stream:
-                        await self._read(response, request)
+                        reader = self.body_reader(request, response, deadline, error=False)
+                        await self._read(response, request, reader)
                     return response
-                content = await self._read(response, request)
-                delay = self.wait_after_status(request, response, content, attempt, stream=stream)
+                reader = self.body_reader(request, response, deadline, error=True)
+                content = await self._read(response, request, reader)
+                delay = self.wait_after_status(
+                    request, response, content, attempt, deadline, truncated=reader.truncated
+                )
             await self.sleep(delay)
             attempt += 1
 
-    async def _read(self, response: httpx.Response, request: httpx.Request) -> bytes:
+    async def _read(
+        self, response: httpx.Response, request: httpx.Request, reader: BodyReader
+    ) -> bytes:
+        chunks = response.aiter_raw() if reader.raw else response.aiter_bytes()
         try:
-            return await response.aread()
+            async for chunk in chunks:
+                reader.feed(chunk)
+                if reader.full:
+                    break
+            return self.keep_body(response, reader)
         except httpx.TransportError as exc:
             raise self.transport_error(exc, request) from exc
         finally:
+            # Closed here, on this loop, not by a garbage-collection hook after it is gone.
+            await chunks.aclose()  # type: ignore[attr-defined]
             await response.aclose()

@@ -27,6 +27,7 @@ import httpx
 
 from ._errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     InvalidResponseError,
     MeshAPIError,
@@ -430,6 +431,15 @@ def connect_error(exc: BaseException, plan: ConnectPlan) -> BaseException:
     detail = scrub(f"{type(exc).__name__}: {exc}", plan.secret)
     if isinstance(exc, InvalidStatus):
         response = exc.response
+        if response.status_code < 400:
+            # A 200 (a web page, a proxy's answer) or a redirect: an answer, but not the upgrade.
+            return APIStatusError(
+                f"the server did not upgrade to a WebSocket (HTTP {response.status_code}) at "
+                f"{where}: is base_url the MeshAPI gateway?",
+                status=response.status_code,
+                error_code="websocket_upgrade_refused",
+                request_id=_header(response.headers, "x-request-id"),
+            )
         error = error_from_response(
             response.status_code,
             bytes(response.body or b""),

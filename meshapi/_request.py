@@ -143,6 +143,19 @@ def _excerpt(content: bytes, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# An InvalidResponseError keeps the start of the body and the first validation items, not all
+# of a body that may be megabytes long.
+_KEPT_BODY_BYTES = 8 * 1024
+_MAX_DETAILS = 20
+
+
+def _kept_body(content: bytes) -> str:
+    if len(content) <= _KEPT_BODY_BYTES:
+        return content.decode("utf-8", errors="replace")
+    head = content[:_KEPT_BODY_BYTES].decode("utf-8", errors="ignore")
+    return f"{head}... ({len(content) - _KEPT_BODY_BYTES} more bytes not kept)"
+
+
 def invalid_response_error(
     what: str,
     content: bytes,
@@ -161,8 +174,8 @@ def invalid_response_error(
         status=status,
         error_code="invalid_response",
         request_id=request_id,
-        details=exc.errors(include_url=False, include_context=False),
-        body=content.decode("utf-8", errors="replace"),
+        details=exc.errors(include_url=False, include_context=False)[:_MAX_DETAILS],
+        body=_kept_body(content),
     )
 
 

@@ -1,12 +1,15 @@
 """Retry policy: should this failure be retried, and after how long? No I/O.
 
 Rule 1: only what is safe to repeat is repeated. 429 (when the wait it asks for is short), 502,
-503 and 504 are the gateway's retry signals, and so are failures that happened before the request
-reached the server (connect errors, pool timeouts, a kept-alive connection the server had closed).
+503 and 504 are the gateway's retry signals, and so are failures that happened before any answer
+arrived: connect errors, pool timeouts, a write that failed, and a connection closed or reset
+after the request was sent but before the response headers (every POST carries an
+``Idempotency-Key``, the same on every attempt, so the gateway runs it once).
 500 is never retried: the gateway answers ``provider_job_failed`` with 500 precisely because a
 repeat could start a second paid job. No other 4xx is retried.
-Rule 2: streams are retried only when the failure came before any response byte arrived, so a
-stream is never repeated once the server has started answering (a repeat could bill twice).
+Rule 2: a stream is retried like any request until its first event: a 429/502/503/504 status
+comes before any event, so nothing was delivered. Once the stream is under way it is never
+repeated (a cut raises ``StreamInterruptedError``): items already handed out cannot be unsent.
 Rule 3: the wait is the server's ``Retry-After`` (seconds or an HTTP date), else the body's
 ``retry_after_seconds``, else exponential backoff from 0.5 s doubling to 30 s with jitter. A wait
 longer than ``max_retry_wait`` (an RPD limit asks for hours) is not slept: the error is raised at
@@ -169,18 +172,17 @@ def decide_after_status(
     attempt: int,
     max_retries: int,
     max_retry_wait: float,
-    stream: bool,
     error_code: Optional[str] = None,
     details: Any = None,
     rand: Callable[[], float] = random.random,
 ) -> RetryDecision:
-    """Decide after an HTTP error status. ``attempt`` counts the retries already made."""
+    """Decide after an HTTP error status. ``attempt`` counts the retries already made.
+
+    Streams and plain calls are decided alike: an error status arrives before any event."""
     if status not in RETRY_STATUSES:
         return RetryDecision(False, reason=f"status {status} is not retried")
     if is_permanent_failure(error_code, details):
         return RetryDecision(False, reason="every model failed for a reason a retry cannot fix")
-    if stream:
-        return RetryDecision(False, reason="a stream is not retried once the server answered")
     if attempt >= max_retries:
         return RetryDecision(False, reason=f"gave up after {attempt} retries")
     if retry_after is not None:
@@ -201,17 +203,20 @@ _RETRYABLE_EXCEPTIONS = (
 
 
 def is_retryable_exception(exc: BaseException) -> bool:
-    """Whether a transport exception happened before the server could act on the request.
+    """Whether a transport exception raised while sending (before the response headers) may be
+    retried.
 
-    Besides connect failures this includes the server closing a kept-alive connection before
-    answering ("Server disconnected without sending a response"): the request was not taken up.
-    A read timeout is NOT retried: the server may be executing the request.
+    Connect failures and failed writes, and a connection the server closed ("Server disconnected
+    without sending a response") or reset (``ReadError``, ``ConnectionResetError`` underneath)
+    before any answer: no answer arrived, and the request's ``Idempotency-Key`` makes a repeat
+    safe even if the server had started on it. A read timeout is NOT retried: the server may
+    still be executing the request, and a repeat would only wait again.
     """
     if isinstance(exc, _RETRYABLE_EXCEPTIONS):
         return True
     if isinstance(exc, httpx.RemoteProtocolError):
         return "without sending a response" in str(exc).lower()
-    return isinstance(exc, httpx.WriteError)
+    return isinstance(exc, (httpx.WriteError, httpx.ReadError))
 
 
 def decide_after_exception(
@@ -221,7 +226,8 @@ def decide_after_exception(
     max_retries: int,
     rand: Callable[[], float] = random.random,
 ) -> RetryDecision:
-    """Decide after a transport exception raised before any response arrived."""
+    """Decide after a transport exception raised before any response arrived (the caller only
+    asks about failures of the send itself, never of reading a body or a stream)."""
     if not is_retryable_exception(exc):
         return RetryDecision(False, reason=f"{type(exc).__name__} is not retried")
     if attempt >= max_retries:

@@ -2,11 +2,16 @@
 
 Rule 1: lines end in LF, CRLF or CR and nothing else (not U+2028, not VT/FF), as the WHATWG
 event-stream rules say; a CR that ends one read and an LF that starts the next are ONE line end.
-Rule 2: a UTF-8 character split across reads decodes correctly; bytes that are not UTF-8 raise;
-a byte order mark that starts the stream is dropped (the UTF-8 decode the rules name does so).
+Rule 2: a UTF-8 character split across reads decodes correctly; bytes that are not UTF-8 become
+U+FFFD, and a byte order mark that starts the stream is dropped (both as the "UTF-8 decode" the
+WHATWG rules name does): one bad byte costs one character, not the stream.
 Rule 3: the work per read is linear in the size of the read, whatever the size of the frame:
 a partial line is kept as a list of pieces and joined once, so a 1 MB frame that arrives in
 thousands of tiny reads is not re-scanned or re-copied for every read.
+
+Rule 4: memory is bounded. With ``max_event_bytes`` set, a line longer than that (an endless
+line, an endless comment) or an event whose data grows past it raises :class:`SSELimitError`
+(lengths are counted in decoded characters) before more of it is kept.
 
 An event is dispatched on a blank line and only if it has data (WHATWG: an event with an empty
 data buffer is dropped). An incomplete event at the end of the stream is not dispatched: the
@@ -19,6 +24,15 @@ import codecs
 from typing import List, Optional, Union, cast
 
 __all__ = ["SSEDecoder", "ServerSentEvent"]
+
+
+class SSELimitError(ValueError):
+    """A line or an event of the stream grew past ``max_event_bytes``."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"an event-stream {what} longer than {limit} characters")
+        self.what = what
+        self.limit = limit
 
 
 class ServerSentEvent:
@@ -63,17 +77,24 @@ class SSEDecoder:
 
     __slots__ = (
         "_data",
+        "_data_size",
         "_decoder",
         "_event",
+        "_max",
         "_partial",
+        "_partial_size",
         "_skip_lf",
         "last_event_id",
         "retry",
     )
 
-    def __init__(self) -> None:
-        self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    def __init__(self, max_event_bytes: Optional[int] = None) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")("replace")
+        # No cap is a cap no stream reaches: one comparison instead of a None test per read.
+        self._max = max_event_bytes if max_event_bytes is not None else float("inf")
         self._partial: List[str] = []
+        self._partial_size = 0
+        self._data_size = 0
         self._skip_lf = False
         self._data: List[str] = []
         self._event: Optional[str] = None
@@ -86,7 +107,7 @@ class SSEDecoder:
         return bool(self._partial or self._data or self._event is not None)
 
     def feed(self, chunk: bytes) -> List[ServerSentEvent]:
-        """Decode one read. Raises ``UnicodeDecodeError`` on bytes that are not UTF-8."""
+        """Decode one read; raises :class:`SSELimitError` when a line or an event is too long."""
         return cast(List[ServerSentEvent], self._feed(chunk, False))
 
     def feed_data_or_events(self, chunk: bytes) -> List[Union[str, ServerSentEvent]]:
@@ -116,16 +137,24 @@ class SSEDecoder:
         last = lines.pop()
         if not lines:
             # No line end in this read: keep the piece, join it once the line completes.
+            self._partial_size += len(last)
+            if self._partial_size > self._max:
+                raise SSELimitError("line", int(self._max))
             self._partial.append(last)
             return []
+        if self._partial_size + len(text) > self._max:
+            # Only a read this long can hold a line that is too long: check each line.
+            self._check_lines(lines)
         if self._partial:
             self._partial.append(lines[0])
             lines[0] = "".join(self._partial)
             self._partial = []
+        self._partial_size = len(last)
         if last:
             self._partial.append(last)
         events: List[Union[str, ServerSentEvent]] = []
-        data = self._data
+        start = data = self._data
+        start_len = len(start)
         for line in lines:
             # The two lines of nearly every frame, handled inline: "data: ..." and the blank.
             if line[:6] == "data: ":
@@ -141,10 +170,23 @@ class SSEDecoder:
             else:
                 self._line(line, events)
                 data = self._data
+        if data:
+            # An event is still open at the end of this read: count what it holds.
+            if data is start and start_len:
+                self._data_size += sum(map(len, data[start_len:]))
+            else:
+                self._data_size = sum(map(len, data))
+            if self._data_size > self._max:
+                raise SSELimitError("event", int(self._max))
         return events
 
+    def _check_lines(self, lines: List[str]) -> None:
+        limit = self._max
+        if self._partial_size + len(lines[0]) > limit or any(len(x) > limit for x in lines):
+            raise SSELimitError("line", int(limit))
+
     def flush(self) -> List[ServerSentEvent]:
-        """End of stream: checks that no partial UTF-8 character is left.
+        """End of stream: a UTF-8 character cut short is kept as U+FFFD in the partial line.
 
         Returns no events: an event not terminated by a blank line is incomplete and is dropped,
         as the WHATWG rules say; callers check :attr:`has_partial_event` to notice it.

@@ -8,6 +8,10 @@ Rule 2: a stream holds a connection only while it is being read. Reaching the en
 out of the loop, ``close()``, leaving the ``with`` block or cancelling the task releases it.
 Rule 3: the request is sent lazily, on entering the ``with`` block or on the first iteration, so a
 stream object that is never used holds nothing.
+Rule 4: a stream never hangs and never hoards. When no event completes within the read timeout
+(keep-alive comments and half-sent events do not count) it raises ``APITimeoutError``; a line or
+an event longer than the client's ``max_event_bytes`` raises ``ResponseTooLargeError``. Bytes
+that are not UTF-8 become U+FFFD, as the event-stream standard says.
 
 ``StreamCore`` does the deciding with no I/O; the two shells only read bytes.
 """
@@ -15,6 +19,7 @@ stream object that is never used holds nothing.
 from __future__ import annotations
 
 import json
+import time
 import weakref
 from types import TracebackType
 from typing import (
@@ -37,14 +42,17 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from ._errors import (
+    MAX_KEPT_TEXT,
     APITimeoutError,
     InvalidResponseError,
     MeshAPIError,
     StreamInterruptedError,
+    clip_text,
     error_from_payload,
 )
+from ._limits import too_large
 from ._request import invalid_response_error
-from ._sse import SSEDecoder
+from ._sse import SSEDecoder, SSELimitError
 
 __all__ = [
     "AsyncStream",
@@ -84,11 +92,13 @@ def _envelope_in(payload: Dict[str, Any]) -> bool:
     return isinstance(payload.get("error"), dict) and "model" not in payload
 
 
-def _raise_inband(payload: Dict[str, Any], request_id: Optional[str]) -> None:
+def _raise_inband(payload: Dict[str, Any], request_id: Optional[str], data: str) -> None:
     if payload.get("type") == "error" and not isinstance(payload.get("error"), dict):
         # The Responses API's shape: {"type": "error", "code": ..., "message": ...}
         payload = {"error": {k: v for k, v in payload.items() if k != "type"}}
-    raise error_from_payload(payload, request_id=request_id)
+    # An error frame of megabytes is kept as the start of its text, not as the whole object.
+    body = payload if len(data) <= MAX_KEPT_TEXT else clip_text(data)
+    raise error_from_payload(payload, request_id=request_id, body=body)
 
 
 def _loads_frame(data: str, request_id: Optional[str]) -> Any:
@@ -100,7 +110,7 @@ def _loads_frame(data: str, request_id: Optional[str]) -> Any:
             f"stream frame is not valid JSON: {excerpt!r}",
             error_code="invalid_response",
             request_id=request_id,
-            body=data,
+            body=clip_text(data),
         ) from None
 
 
@@ -116,7 +126,7 @@ def model_decoder(model: Type[M]) -> Decoder[M]:
         if event == "error" or '"error"' in data:
             payload = _loads_frame(data, request_id)
             if event == "error" or _error_in(payload):
-                _raise_inband(payload if isinstance(payload, dict) else {}, request_id)
+                _raise_inband(payload if isinstance(payload, dict) else {}, request_id, data)
         try:
             # The validator itself, not model_validate_json: one Python call less per chunk.
             # Looked up per call: reading it at import would build the deferred schema.
@@ -140,10 +150,10 @@ def dict_decoder(build: Callable[[Optional[str], Dict[str, Any]], T], name: str)
                 f"stream frame ({name}) is not a JSON object: {data[:120]!r}",
                 error_code="invalid_response",
                 request_id=request_id,
-                body=data,
+                body=clip_text(data),
             )
         if event == "error" or _envelope_in(payload):
-            _raise_inband(payload, request_id)
+            _raise_inband(payload, request_id, data)
         try:
             return build(event, payload)
         except ValidationError as exc:
@@ -155,27 +165,59 @@ def dict_decoder(build: Callable[[Optional[str], Dict[str, Any]], T], name: str)
 
 
 class StreamCore(Generic[T]):
-    """Bytes in, items out, and the end-of-stream verdict. No I/O."""
+    """Bytes in, items out, and the end-of-stream verdict. No I/O.
 
-    __slots__ = ("_decode", "_decoder", "done", "request_id", "request_label")
+    ``stall_timeout``: the most seconds between two complete events (the request's read
+    timeout); ``clock``: a monotonic clock, read once per network read (tests pass their own).
+    """
 
-    def __init__(self, decode: Decoder[T], request_id: Optional[str], request_label: str) -> None:
+    __slots__ = (
+        "_clock",
+        "_decode",
+        "_decoder",
+        "_last_event",
+        "done",
+        "max_event_bytes",
+        "request_id",
+        "request_label",
+        "stall_timeout",
+    )
+
+    def __init__(
+        self,
+        decode: Decoder[T],
+        request_id: Optional[str],
+        request_label: str,
+        *,
+        max_event_bytes: Optional[int] = None,
+        stall_timeout: Optional[float] = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._decode = decode
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(max_event_bytes)
         self.request_id = request_id
         self.request_label = request_label
         self.done = False
+        self.max_event_bytes = max_event_bytes
+        self.stall_timeout = stall_timeout
+        self._clock = clock
+        self._last_event = clock()
 
     def feed(self, chunk: bytes) -> List[T]:
         try:
             events = self._decoder.feed_data_or_events(chunk)
-        except UnicodeDecodeError as exc:
-            raise InvalidResponseError(
-                f"stream of {self.request_label} is not valid UTF-8 "
-                f"({exc.reason} at byte {exc.start})",
-                error_code="invalid_response",
-                request_id=self.request_id,
+        except SSELimitError as exc:
+            raise too_large(
+                f"a{'n' if exc.what == 'event' else ''} {exc.what} of the stream of "
+                f"{self.request_label}",
+                "max_event_bytes",
+                exc.limit,
+                self.request_id,
             ) from None
+        if events:
+            self._last_event = self._clock()
+        elif self.stall_timeout is not None:
+            self.check_stall()
         items: List[T] = []
         decode = self._decode
         for event in events:
@@ -190,6 +232,19 @@ class StreamCore(Generic[T]):
             items.append(decode(name, data, self.request_id))
         return items
 
+    def check_stall(self) -> None:
+        """Raise ``APITimeoutError`` when no event has completed within the stall timeout:
+        bytes that complete nothing (keep-alive comments, an event sent a byte at a time) do not
+        keep a stream alive."""
+        limit = self.stall_timeout
+        if limit is not None and self._clock() - self._last_event > limit:
+            raise APITimeoutError(
+                f"the stream of {self.request_label} stalled: no event completed within the read "
+                f"timeout ({limit:g}s); the server sent only keep-alives or an unfinished event",
+                error_code="timeout",
+                request_id=self.request_id,
+            )
+
     def interrupted(self, cause: Optional[BaseException] = None) -> StreamInterruptedError:
         how = f" ({type(cause).__name__})" if cause is not None else ""
         return StreamInterruptedError(
@@ -203,10 +258,6 @@ class StreamCore(Generic[T]):
         """Called at EOF: a stream that did not reach ``[DONE]`` was cut off."""
         if self.done:
             return
-        try:
-            self._decoder.flush()
-        except UnicodeDecodeError:
-            pass  # a character cut in half is one more sign of the same interruption
         raise self.interrupted()
 
 
@@ -223,13 +274,26 @@ def _read_error(exc: httpx.HTTPError, core: StreamCore[Any]) -> MeshAPIError:
     return err
 
 
+def _read_timeout(response: httpx.Response) -> Optional[float]:
+    """The read timeout the request was sent with (the stall timeout of its stream)."""
+    try:
+        timeouts = response.request.extensions.get("timeout") or {}
+    except RuntimeError:  # a response built without a request
+        return None
+    value = timeouts.get("read")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
 class _StreamBase(Generic[T]):
     """What a stream knows, shared by both shells: its response, its core, whether it is open
     or being read. No I/O."""
 
-    def __init__(self, decode: Decoder[T], request_label: str) -> None:
+    def __init__(
+        self, decode: Decoder[T], request_label: str, max_event_bytes: Optional[int]
+    ) -> None:
         self._decode = decode
         self._request_label = request_label
+        self._max_event_bytes = max_event_bytes
         self._response: Optional[httpx.Response] = None
         self._core: Optional[StreamCore[T]] = None
         self._closed = False
@@ -256,7 +320,11 @@ class _StreamBase(Generic[T]):
     def _opened(self, response: httpx.Response) -> None:
         self._response = response
         self._core = StreamCore(
-            self._decode, response.headers.get("x-request-id"), self._request_label
+            self._decode,
+            response.headers.get("x-request-id"),
+            self._request_label,
+            max_event_bytes=self._max_event_bytes,
+            stall_timeout=_read_timeout(response),
         )
 
     def _begin_iteration(self) -> None:
@@ -290,8 +358,10 @@ class Stream(_StreamBase[T]):
         open_response: Callable[[], httpx.Response],
         decode: Decoder[T],
         request_label: str,
+        *,
+        max_event_bytes: Optional[int] = None,
     ) -> None:
-        super().__init__(decode, request_label)
+        super().__init__(decode, request_label, max_event_bytes)
         self._open_response = open_response
         self._live: Optional[weakref.ReferenceType[Generator[T, None, None]]] = None
 
@@ -363,8 +433,10 @@ class AsyncStream(_StreamBase[T]):
         open_response: Callable[[], Awaitable[httpx.Response]],
         decode: Decoder[T],
         request_label: str,
+        *,
+        max_event_bytes: Optional[int] = None,
     ) -> None:
-        super().__init__(decode, request_label)
+        super().__init__(decode, request_label, max_event_bytes)
         self._open_response = open_response
         self._live: Optional[weakref.ReferenceType[AsyncGenerator[T, None]]] = None
 

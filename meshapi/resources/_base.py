@@ -68,7 +68,10 @@ class SyncResource:
         opts = endpoint.build(path_args, params, fields=fields, **options)
         http = self._http
         return cls(
-            lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+            lambda: http.send(opts, stream=True),
+            endpoint.decode,
+            f"{opts.method} {opts.path}",
+            max_event_bytes=http.limits.max_event_bytes,
         )
 
 
@@ -114,5 +117,8 @@ class AsyncResource:
         opts = endpoint.build(path_args, params, fields=fields, **options)
         http = self._http
         return cls(
-            lambda: http.send(opts, stream=True), endpoint.decode, f"{opts.method} {opts.path}"
+            lambda: http.send(opts, stream=True),
+            endpoint.decode,
+            f"{opts.method} {opts.path}",
+            max_event_bytes=http.limits.max_event_bytes,
         )

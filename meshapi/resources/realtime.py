@@ -91,6 +91,7 @@ class _RealtimeTransportConfig(Protocol):
 
     base_url: str
     sdk_headers: Dict[str, str]
+    default_headers: Dict[str, str]
     timeout: httpx.Timeout
 
     @property
@@ -219,7 +220,9 @@ def _plan(
     return ConnectPlan.build(
         base_url=http.base_url,
         api_key=http.api_key,
-        sdk_headers=http.sdk_headers,
+        # The client's default_headers go on the handshake too (Authorization, Accept... are
+        # dropped there: the key travels in the URL).
+        sdk_headers={**http.sdk_headers, **http.default_headers},
         model=model,
         timeout=open_timeout if open_timeout is not None else http.timeout,
         extra_headers=extra_headers,

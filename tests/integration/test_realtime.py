@@ -725,6 +725,77 @@ async def test_handshake_sends_sdk_header_subprotocol_and_key_only_in_query(mode
     assert parse_qs(parts.query) == {"model": ["openai/gpt-realtime"], "api_key": [chosen.api_key]}
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_the_clients_default_headers_go_on_the_handshake_too(mode: str) -> None:
+    with BareServer(lambda c: c.send(created())) as server:
+        chosen = Side(mode, server.base_url, "rsk_bare_0123456789abcdef")
+        headers = {"X-Team": "blue", "Authorization": "Bearer other", "Accept": "text/plain"}
+        session = await chosen.connect(default_headers=headers)
+        await session.close()
+        await chosen.close()
+    request = server.requests[0]
+    assert request.headers["X-Team"] == "blue"
+    # The key travels in the URL only; REST-only headers stay off the upgrade request.
+    assert "Authorization" not in request.headers and "Accept" not in request.headers
+
+
+class PlainHttpServer:
+    """Answers every request on 127.0.0.1 with one fixed HTTP response, then closes."""
+
+    def __init__(self, response: bytes) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(WAIT)
+        self.response = response
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = self.sock.accept()
+                with conn:
+                    conn.settimeout(WAIT)
+                    data = b""
+                    while b"\r\n\r\n" not in data:
+                        more = conn.recv(4096)
+                        if not more:
+                            break
+                        data += more
+                    conn.sendall(self.response)
+
+    def __enter__(self) -> PlainHttpServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        self.sock.close()
+        self.thread.join(WAIT)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_plain_http_answer_says_the_server_did_not_upgrade(mode: str) -> None:
+    page = b"<html><title>Welcome</title></html>"
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n"
+        b"Content-Length: " + str(len(page)).encode() + b"\r\n\r\n" + page
+    )
+    with PlainHttpServer(answer) as server:
+        chosen = Side(mode, server.base_url, "rsk_bare_0123456789abcdef")
+        with pytest.raises(MeshAPIError) as info:
+            await chosen.connect()
+        await chosen.close()
+    err = info.value
+    assert "the server did not upgrade to a WebSocket (HTTP 200)" in str(err)
+    assert (err.status, err.error_code) == (200, "websocket_upgrade_refused")
+    assert "http_200" not in str(err)
+    assert chosen.api_key not in everything_about(err)
+
+
 class GatewayWithoutDenials:
     """The real gateway app behind an ASGI server that cannot refuse an upgrade with an HTTP
     response (no ``websocket.http.response`` extension), so it takes its fallback path."""

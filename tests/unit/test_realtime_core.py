@@ -487,6 +487,7 @@ class _Config:
     base_url = "http://127.0.0.1:9"
     api_key = PLAIN_SECRET
     sdk_headers = {"X-MeshAPI-SDK": "python/test"}
+    default_headers: Dict[str, str] = {}
     timeout = httpx.Timeout(1.0)
 
 
@@ -540,3 +541,12 @@ def test_async_connect_is_lazy_and_its_repr_shows_no_key() -> None:
 
     pending = AsyncRealtimeResource(_Config()).connect(model="openai/gpt-realtime-mini")
     assert "api_key=***" in repr(pending) and PLAIN_SECRET not in repr(pending)
+
+
+@pytest.mark.parametrize("status", [200, 302])
+def test_an_answer_that_is_not_an_upgrade_says_so(status: int) -> None:
+    err = connect_error(rejection(status, b"<html><title>Welcome</title></html>"), plan())
+    assert f"the server did not upgrade to a WebSocket (HTTP {status})" in err.message
+    assert isinstance(err, MeshAPIError)
+    assert (err.status, err.error_code) == (status, "websocket_upgrade_refused")
+    assert not leaks(everything_about(err))

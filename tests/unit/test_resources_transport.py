@@ -427,9 +427,11 @@ async def test_a_read_timeout_raises_api_timeout_error_without_retrying(api: Api
     "status, headers",
     [(429, {"Retry-After": "0"}), (502, {}), (503, {"Retry-After": "0"}), (504, {})],
 )
-async def test_a_stream_answered_with_a_retry_status_is_not_retried(
+async def test_a_stream_answered_with_a_retry_status_is_retried_like_any_request(
     api: Api, status: int, headers: Dict[str, str]
 ) -> None:
+    # The status comes before any event: nothing was delivered, so the stream is sent again,
+    # as the same request (same Idempotency-Key and X-Request-Id).
     gw = api.gateway
     gw.on(
         "POST",
@@ -438,10 +440,29 @@ async def test_a_stream_answered_with_a_retry_status_is_not_retried(
         gw.reply_sse(gw.bodies.chat_chunks()),
     )
 
+    chunks = await api.collect(stream)
+
+    assert chunks
+    assert len(gw.requests) == 2
+    first, second = gw.requests
+    for name in ("idempotency-key", "x-request-id"):
+        assert first.headers[name] == second.headers[name]
+    assert len(api.sleeps) == 1
+
+
+async def test_a_stream_asked_to_wait_longer_than_max_retry_wait_is_not_retried(api: Api) -> None:
+    gw = api.gateway
+    gw.on(
+        "POST",
+        PATH,
+        gw.reply_error(429, "rate_limit_exceeded", "slow down", headers={"Retry-After": "3600"}),
+        gw.reply_sse(gw.bodies.chat_chunks()),
+    )
+
     with pytest.raises(MeshAPIError) as info:
         await api.collect(stream)
 
-    assert info.value.status == status
+    assert (info.value.status, info.value.retry_after_seconds) == (429, 3600)
     assert len(gw.requests) == 1
     assert api.sleeps == []
 

@@ -7,7 +7,7 @@ from typing import Iterable, List
 
 import pytest
 
-from meshapi._sse import ServerSentEvent, SSEDecoder
+from meshapi._sse import ServerSentEvent, SSEDecoder, SSELimitError
 
 
 def decode_all(chunks: Iterable[bytes]) -> List[ServerSentEvent]:
@@ -108,16 +108,57 @@ def test_utf8_character_split_across_reads() -> None:
         assert json.loads(event.data) == {"text": "héllo → 世界 🐍"}
 
 
-def test_invalid_utf8_raises() -> None:
-    with pytest.raises(UnicodeDecodeError):
-        decode_all([b"data: \xff\xfe\n\n"])
+def test_invalid_utf8_becomes_the_replacement_character() -> None:
+    # WHATWG: the stream is decoded with "UTF-8 decode", which replaces what is not UTF-8.
+    stream = b"data: a\xffb\n\ndata: \xe4\xb8 cut\n\ndata: next\n\n"
+    expected = ["a\ufffdb", "\ufffd cut", "next"]
+    for size in (1, 2, len(stream)):
+        assert [e.data for e in decode_all(split_every(stream, size))] == expected
 
 
-def test_truncated_utf8_at_eof_raises_on_flush() -> None:
+def test_utf8_cut_short_at_eof_does_not_raise() -> None:
     decoder = SSEDecoder()
     decoder.feed(b"data: \xe4\xb8")
-    with pytest.raises(UnicodeDecodeError):
-        decoder.flush()
+    assert decoder.flush() == []
+    assert decoder.has_partial_event
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_an_endless_line_is_refused_once_it_passes_the_cap(size: int) -> None:
+    decoder = SSEDecoder(max_event_bytes=100)
+    with pytest.raises(SSELimitError) as info:
+        for chunk in split_every(b"data: " + b"x" * 10_000, size):
+            decoder.feed(chunk)
+    assert (info.value.what, info.value.limit) == ("line", 100)
+    # Refused as soon as the line passed the cap, not at the end of the 10 KB.
+    assert len("".join(decoder._partial)) <= 100 + size
+
+
+def test_an_endless_comment_is_a_line_too() -> None:
+    decoder = SSEDecoder(max_event_bytes=100)
+    with pytest.raises(SSELimitError):
+        decoder.feed(b": " + b"z" * 200 + b"\n")
+
+
+@pytest.mark.parametrize("size", [1, 5, 64, 100_000])
+def test_an_event_whose_data_lines_never_end_is_refused(size: int) -> None:
+    decoder = SSEDecoder(max_event_bytes=100)
+    with pytest.raises(SSELimitError) as info:
+        for chunk in split_every(b"data: 0123456789\n" * 50, size):
+            decoder.feed(chunk)
+    assert info.value.what == "event"
+
+
+def test_events_and_lines_within_the_cap_pass() -> None:
+    decoder = SSEDecoder(max_event_bytes=100)
+    line = b"data: " + b"y" * 94 + b"\n"  # exactly 100 characters
+    events = []
+    for _ in range(20):  # many events of 94 characters each: each one fits
+        events += decoder.feed(line + b"\n")
+    assert len(events) == 20
+    # Two data lines of 60: each line fits, the event (120) does not.
+    with pytest.raises(SSELimitError):
+        decoder.feed(b"data: " + b"a" * 54 + b"\ndata: " + b"b" * 60 + b"\n")
 
 
 def test_unicode_line_separators_are_not_line_ends() -> None:

@@ -7,12 +7,14 @@ import json
 import pytest
 
 from meshapi import (
+    APITimeoutError,
     ChatCompletionChunk,
     CompareStreamEvent,
     InvalidResponseError,
     MeshAPIError,
     RateLimitError,
     ResponsesStreamEvent,
+    ResponseTooLargeError,
     StreamInterruptedError,
 )
 from meshapi._streaming import StreamCore, dict_decoder, model_decoder
@@ -107,9 +109,88 @@ def test_frame_missing_a_required_field_names_it() -> None:
     assert "id: Field required" in str(info.value)
 
 
-def test_invalid_utf8_in_the_stream_raises_invalid_response() -> None:
-    with pytest.raises(InvalidResponseError):
-        chat_core().feed(b"data: \xff\n\n")
+def test_invalid_utf8_in_a_frame_is_replaced_and_the_stream_goes_on() -> None:
+    # Before: the whole stream was lost to an InvalidResponseError.
+    bad = frame({**CHUNK, "choices": [{"index": 0, "delta": {"content": "caf\u00e9"}}]})
+    bad = bad.replace(b"caf\\u00e9", b"caf\xe9")  # Latin-1, not UTF-8
+    core = chat_core()
+    items = core.feed(bad + frame(CHUNK) + b"data: [DONE]\n\n")
+    assert [i.choices[0].delta.content for i in items] == ["caf\ufffd", "Hi"]
+    core.finish()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def stalling_core(clock: FakeClock, stall: float = 5.0) -> StreamCore[ChatCompletionChunk]:
+    return StreamCore(
+        model_decoder(ChatCompletionChunk),
+        "req_S",
+        "POST /v1/chat/completions",
+        stall_timeout=stall,
+        clock=clock,
+    )
+
+
+def test_keep_alives_do_not_reset_the_stall_clock() -> None:
+    clock = FakeClock()
+    core = stalling_core(clock)
+    core.feed(frame(CHUNK))
+    for _ in range(4):  # a keep-alive every second: within the read timeout each time
+        clock.now += 1
+        assert core.feed(b": keep-alive\n\n") == []
+    clock.now += 1.5  # 5.5 s since the last event
+    with pytest.raises(APITimeoutError) as info:
+        core.feed(b": keep-alive\n\n")
+    assert info.value.error_code == "timeout"
+    assert info.value.request_id == "req_S"
+    assert "no event completed" in str(info.value)
+
+
+def test_an_event_sent_a_byte_at_a_time_stalls_too() -> None:
+    clock = FakeClock()
+    core = stalling_core(clock)
+    with pytest.raises(APITimeoutError):
+        for byte in frame(CHUNK):
+            clock.now += 0.5
+            core.feed(bytes([byte]))
+
+
+def test_every_complete_event_resets_the_stall_clock() -> None:
+    clock = FakeClock()
+    core = stalling_core(clock)
+    for _ in range(10):
+        clock.now += 4.9
+        assert len(core.feed(frame(CHUNK))) == 1
+
+
+def test_no_read_timeout_means_no_stall_limit() -> None:
+    clock = FakeClock()
+    core = stalling_core(clock)
+    core.stall_timeout = None
+    clock.now += 10_000
+    assert core.feed(b": keep-alive\n\n") == []
+
+
+def test_a_frame_past_max_event_bytes_names_the_limit() -> None:
+    core = StreamCore(
+        model_decoder(ChatCompletionChunk), "req_L", "POST /v1/chat/completions", max_event_bytes=64
+    )
+    with pytest.raises(ResponseTooLargeError) as info:
+        core.feed(b"data: " + b"x" * 1000)
+    err = info.value
+    assert (err.error_code, err.limit, err.limit_bytes) == (
+        "response_too_large",
+        "max_event_bytes",
+        64,
+    )
+    assert "max_event_bytes=64" in str(err) and "a line of the stream" in str(err)
+    assert isinstance(err, MeshAPIError)
 
 
 def test_responses_error_event_shape_raises() -> None:
@@ -172,3 +253,13 @@ def test_compare_error_event_raises() -> None:
     with pytest.raises(MeshAPIError) as info:
         compare_core().feed(frame(payload, "error"))
     assert info.value.error_code == "all_models_failed"
+
+
+def test_a_huge_inband_error_frame_keeps_only_the_start_of_its_text() -> None:
+    frame_text = json.dumps({"error": {"code": "upstream_error", "message": "m" * 100_000}})
+    with pytest.raises(MeshAPIError) as info:
+        chat_core().feed(f"data: {frame_text}\n\n".encode())
+    err = info.value
+    assert err.error_code == "upstream_error"
+    assert isinstance(err.body, str) and len(err.body) < 9 * 1024
+    assert len(err.message) < 9 * 1024
