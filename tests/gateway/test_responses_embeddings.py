@@ -146,14 +146,37 @@ def test_models_without_the_responses_api_are_400_and_unknown_ones_404(api: http
     assert api.post("/v1/responses", json={"model": "acme/none", "input": "x"}).status_code == 404
 
 
-def test_previous_response_id_is_501_not_implemented(api: httpx.Client) -> None:
-    response = api.post(
-        "/v1/responses",
-        json={"model": "openai/gpt-4o-mini", "input": "x", "previous_response_id": "resp_1"},
+def test_previous_response_id_continues_the_kept_conversation(
+    api: httpx.Client, shared_gateway: Any
+) -> None:
+    first = respond(
+        api, model="openai/gpt-4o-mini", input="My name is Ada.", instructions="Be brief."
     )
-    assert response.status_code == 501
-    error = response.json()["error"]
-    assert error["code"] == "not_implemented" and "previous_response_id" in error["message"]
+    second = respond(
+        api,
+        model="openai/gpt-4o-mini",
+        input="What is my name?",
+        previous_response_id=first["id"],
+    )
+    assert second["previous_response_id"] == first["id"]
+    assert "Ada" in second["output_text"]
+    # The earlier turns count as input; the earlier instructions are not carried over.
+    assert second["usage"]["input_tokens"] > first["usage"]["input_tokens"]
+    assert api.get(f"/v1/responses/{first['id']}").json()["output_text"] == first["output_text"]
+    # Not kept: store false. Unknown, or another owner's: 404.
+    unkept = respond(api, model="openai/gpt-4o-mini", input="x", store=False)
+    assert api.get(f"/v1/responses/{unkept['id']}").status_code == 404
+    missing = api.post(
+        "/v1/responses",
+        json={"model": "openai/gpt-4o-mini", "input": "x", "previous_response_id": "resp_nope"},
+    )
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    shared_gateway.add_key("rsk_other_owner_responses", owner="usr_other_responses")
+    other = api.get(
+        f"/v1/responses/{first['id']}",
+        headers={"Authorization": "Bearer rsk_other_owner_responses"},
+    )
+    assert other.status_code == 404
 
 
 def stream_events(api: httpx.Client, **body: Any) -> List[Dict[str, Any]]:

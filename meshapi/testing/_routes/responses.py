@@ -1,4 +1,4 @@
-"""POST /v1/responses."""
+"""POST /v1/responses, GET /v1/responses/{response_id}."""
 
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ async def _create(request: Request) -> Response:
     return json_response(request, result.response(), headers=result.routing)
 
 
+async def _retrieve(request: Request) -> Response:
+    key = await authenticate(request)
+    gateway = gateway_of(request)
+    return json_response(
+        request, responses.retrieve(gateway, request.path_params["response_id"], key)
+    )
+
+
 def routes() -> List[BaseRoute]:
-    """The Responses API endpoint."""
-    return [Route("/v1/responses", _create, methods=["POST"])]
+    """The Responses API endpoints."""
+    return [
+        Route("/v1/responses", _create, methods=["POST"]),
+        Route("/v1/responses/{response_id}", _retrieve, methods=["GET"]),
+    ]

@@ -3,13 +3,32 @@
 Rule: the reply comes from the same engine as chat. Reasoning models spend deterministic
 reasoning tokens first (they count against ``max_output_tokens``); running out of budget gives
 ``status: "incomplete"`` with ``incomplete_details.reason = "max_output_tokens"``.
+
+Responses are kept (unless ``store: false``), per gateway and per key owner, the newest 1000:
+``previous_response_id`` continues the conversation of a kept response (its input and output,
+not its ``instructions``, as in OpenAI's API), and ``GET /v1/responses/{id}`` returns one. An
+unknown id, or another owner's, is 404 ``not_found``.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
-from typing import Annotated, Any, AsyncIterator, Dict, List, Literal, Mapping, Optional, Union
+from collections import OrderedDict
+from typing import (
+    Annotated,
+    Any,
+    AsyncIterator,
+    Dict,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import pydantic
 
@@ -26,7 +45,9 @@ from .chat import apply_limits, resolve_model
 from .router import AUTO, auto_select
 from .templates import render_template
 
-__all__ = ["ResponsesRequest", "build_result", "events"]
+__all__ = ["ResponseStore", "ResponsesRequest", "build_result", "events", "retrieve"]
+
+_MAX_KEPT = 1000
 
 
 class _Model(pydantic.BaseModel):
@@ -156,13 +177,19 @@ def _invalid(loc: List[Any], message: str) -> GatewayError:
     )
 
 
-def _turns(request: ResponsesRequest) -> tuple[List[_engine.Turn], int]:
-    """Engine turns and prompt tokens for ``instructions`` + ``input``."""
+def _turns(
+    request: ResponsesRequest, history: Sequence[_engine.Turn] = ()
+) -> tuple[List[_engine.Turn], int]:
+    """Engine turns and prompt tokens for ``instructions`` + the earlier turns + ``input``."""
     turns: List[_engine.Turn] = []
     tokens = 3
     if request.instructions:
         turns.append(_engine.Turn(role="system", text=request.instructions))
         tokens += 4 + _engine.count_tokens(request.instructions)
+    for turn in history:
+        turns.append(turn)
+        tokens += 4 + _engine.count_tokens(turn.text)
+        tokens += sum(_engine.count_tokens(c["name"] + c["arguments"]) for c in turn.tool_calls)
     if isinstance(request.input, str):
         turns.append(_engine.Turn(role="user", text=request.input))
         return turns, tokens + 4 + _engine.count_tokens(request.input)
@@ -253,15 +280,41 @@ def _model_name(gateway: Gateway, request: ResponsesRequest) -> Optional[str]:
     return auto_select(gateway, prompt, "responses").model
 
 
+class ResponseStore:
+    """The responses one gateway keeps: id -> (owner, conversation so far, the result)."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[str, Tuple[str, List[_engine.Turn], _Result]] = OrderedDict()
+
+    def keep(self, owner: str, turns: List[_engine.Turn], result: _Result) -> None:
+        with self._lock:
+            self._kept[result.id] = (owner, turns, result)
+            while len(self._kept) > _MAX_KEPT:
+                self._kept.popitem(last=False)
+
+    def find(self, response_id: str, owner: str) -> Tuple[List[_engine.Turn], _Result]:
+        """The conversation and result of a kept response; 404 when unknown or not the owner's."""
+        with self._lock:
+            entry = self._kept.get(response_id)
+        if entry is None or entry[0] != owner:
+            raise GatewayError(404, "not_found", f"Response with id '{response_id}' not found.")
+        return entry[1], entry[2]
+
+
+def retrieve(gateway: Gateway, response_id: str, key: KeyRecord) -> Dict[str, Any]:
+    """``GET /v1/responses/{id}``: a kept response, as it was answered."""
+    return gateway.part(ResponseStore).find(response_id, key.owner)[1].response()
+
+
 class _Result:
     """Everything the response object and the event stream are built from."""
 
     def __init__(self, gateway: Gateway, request: ResponsesRequest, key: KeyRecord) -> None:
+        history: List[_engine.Turn] = []
         if request.previous_response_id:
-            raise GatewayError(
-                501,
-                "not_implemented",
-                "previous_response_id is not available on the local gateway; send the full input.",
+            history = list(
+                gateway.part(ResponseStore).find(request.previous_response_id, key.owner)[0]
             )
         model, attempts, fallback = resolve_model(
             gateway, _model_name(gateway, request), request.models, purpose="responses"
@@ -284,7 +337,7 @@ class _Result:
             raise GatewayError(
                 400, "invalid_request", f"Model {model['id']!r} does not support reasoning."
             )
-        self.turns, self.input_tokens = _turns(request)
+        self.turns, self.input_tokens = _turns(request, history)
         tools = _tools(request)
         for tool in tools:
             self.input_tokens += _engine.count_tokens(
@@ -352,6 +405,10 @@ class _Result:
         cost = model_cost(model, self.input_tokens, self.output_tokens)
         gateway.charge(key, cost)
         self.cost = format_cost(cost)
+        if request.store is not False:
+            said = _engine.Turn(role="assistant", text=self.text or "", tool_calls=list(self.calls))
+            conversation = [t for t in self.turns if t.role not in ("system", "developer")]
+            gateway.part(ResponseStore).keep(key.owner, [*conversation, said], self)
 
     # -- items ---------------------------------------------------------------------------------
 
@@ -422,7 +479,7 @@ class _Result:
             "model": self.model["id"],
             "output": self.output() if final else [],
             "parallel_tool_calls": request.parallel_tool_calls is not False,
-            "previous_response_id": None,
+            "previous_response_id": request.previous_response_id,
             "reasoning": {
                 "effort": self.effort,
                 "summary": request.reasoning.summary if request.reasoning else None,
@@ -440,7 +497,7 @@ class _Result:
             body["output_text"] = self.text or ""
             body["usage"] = {
                 "input_tokens": self.input_tokens,
-                "input_tokens_details": {"cached_tokens": 0},
+                "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
                 "output_tokens": self.output_tokens,
                 "output_tokens_details": {"reasoning_tokens": self.reasoning_tokens},
                 "total_tokens": self.input_tokens + self.output_tokens,
