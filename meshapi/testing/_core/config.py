@@ -24,8 +24,10 @@ class GatewayOptions:
     charged at. ``web_search_enabled`` / ``auto_router_enabled``: production's
     ``WEB_SEARCH_ENABLED`` / ``AUTO_ROUTER_ENABLED`` switches; when off, ``POST /v1/web/search``
     (resp. ``POST /v1/router/select`` and ``model: "auto"``) answer 403 ``forbidden``.
-    ``web_search_corpus``: a JSON file of documents to search instead of the packaged
-    ``websearch_corpus.json`` (``{"documents": [{title, url, content, published_date?}]}``).
+    ``responses_background_seconds``: how long a ``background: true`` response stays
+    ``in_progress`` before it reads ``completed``. ``web_search_corpus``: a JSON file of
+    documents to search instead of the packaged ``websearch_corpus.json``
+    (``{"documents": [{title, url, content, published_date?}]}``).
     """
 
     batch_step_delay: float = 0.005
@@ -38,6 +40,7 @@ class GatewayOptions:
     rag_parent_words: int = 300
     rag_max_upload_bytes: int = 25 * 1024 * 1024
     rag_embedding_model: str = "openai/text-embedding-3-small"
+    responses_background_seconds: float = 0.05
     web_search_enabled: bool = True
     web_search_corpus: str = ""
     auto_router_enabled: bool = True
