@@ -182,7 +182,9 @@ async def test_models_search_pages_and_facet(api: Any) -> None:
     offset = 0
     while True:
         chunk = await api.call(
-            lambda c, at=offset: c.models.search({"q": "gpt", "sort": "id", "limit": 4, "offset": at})
+            lambda c, at=offset: c.models.search(
+                {"q": "gpt", "sort": "id", "limit": 4, "offset": at}
+            )
         )
         ids += [m.id for m in chunk.items]
         offset += len(chunk.items)
