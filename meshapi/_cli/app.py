@@ -29,6 +29,9 @@ COMMANDS = (
     "batches",
     "images",
     "embeddings",
+    "moderate",
+    "search",
+    "route",
     "gateway",
     "demo",
 )
