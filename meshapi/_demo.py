@@ -29,11 +29,14 @@ from . import (
     ImageGenerationParams,
     MeshAPI,
     MeshAPIError,
+    ModerationParams,
     NotFoundError,
     ResponsesParams,
+    RouterSelectParams,
     SearchRequest,
     Tool,
     ToolFunction,
+    WebSearchParams,
 )
 
 __all__ = ["main", "run_demo"]
@@ -77,12 +80,14 @@ class Tour:
         self.out = out
         self.image_dir = image_dir
         self.failed: List[Tuple[str, str]] = []
+        self.steps = 0
 
     def say(self, text: str = "", end: str = "\n") -> None:
         self.out.write(text + end)
         self.out.flush()
 
     def step(self, title: str, fn: Callable[[], None]) -> None:
+        self.steps += 1
         self.say(f"\n== {title}")
         started = time.perf_counter()
         try:
@@ -322,6 +327,31 @@ class Tour:
             fh.write(base64.b64decode(data))
         self.say(f"   saved {os.path.getsize(path)} bytes to {path}")
 
+    def moderation(self) -> None:
+        texts = ["I will kill you if you come back.", "What a lovely day for a picnic."]
+        result = self.client.moderations.create(ModerationParams(input=texts))
+        for text, verdict in zip(texts, result.results):
+            flagged = [c for c, on in verdict.categories.items() if on]
+            shown = f"flagged: {', '.join(flagged)}" if verdict.flagged else "not flagged"
+            self.say(f"   {text!r}: {shown}")
+
+    def web_search(self) -> None:
+        res = self.client.web.search(
+            WebSearchParams(query="latest news on Mars rovers", max_results=3, include_answer=True)
+        )
+        self.say(f"   provider: {res.provider}; answer: {res.answer}")
+        for hit in res.results:
+            self.say(f"   {hit.score or 0:.3f} {hit.title} <{hit.url}>")
+
+    def router(self) -> None:
+        for prompt in ["Prove that 2+2=4.", "Hello there!"]:
+            sel = self.client.router.select(
+                RouterSelectParams(messages=[ChatMessage(role="user", content=prompt)])
+            )
+            how = "fallback" if sel.auto_router.fallback_used else "rule"
+            effort = f", effort {sel.reasoning_effort}" if sel.reasoning_effort else ""
+            self.say(f"   {prompt!r} -> {sel.model} ({how}{effort})")
+
     def errors(self) -> None:
         try:
             self.client.models.get("nobody/no-such-model")
@@ -352,8 +382,11 @@ def run_demo(
         tour.step("Batch", tour.batch)
         tour.step("RAG: upload, embed, search", tour.rag)
         tour.step("Image generation", tour.image)
+        tour.step("Moderation", tour.moderation)
+        tour.step("Web search", tour.web_search)
+        tour.step("Router select", tour.router)
         tour.step("Errors", tour.errors)
-    total = 12
+    total = tour.steps
     if tour.failed:
         tour.say(f"\n{total - len(tour.failed)}/{total} steps passed; failed:")
         for title, why in tour.failed:

@@ -52,7 +52,7 @@ _LEXICON: Dict[str, List[Tuple[str, float]]] = {
     ],
     "harassment/threatening": [
         ("i will find you", 1.5), ("watch your back", 1.3), ("you will pay", 1.0),
-        ("going to hurt you", 1.6), ("kill you", 1.8), ("hunt you down", 1.6),
+        ("going to hurt you", 1.6), ("kill you", 1.8), ("hunt you down", 1.6), ("hurt you", 1.2),
     ],
     "hate": [
         ("subhuman", 1.4), ("vermin", 1.0), ("inferior race", 1.8),
