@@ -21,13 +21,17 @@ if TYPE_CHECKING:
     # that they agree). A star import where the module's own __all__ is exactly what we export.
     from ._accumulate import ChatCompletionAccumulator as ChatCompletionAccumulator
     from ._client import *  # noqa: F403
+    from ._endpoint import BodyCallOptions as BodyCallOptions
+    from ._endpoint import CallOptions as CallOptions
     from ._errors import APIConnectionError as APIConnectionError
     from ._errors import APIStatusError as APIStatusError
     from ._errors import APITimeoutError as APITimeoutError
     from ._errors import AuthenticationError as AuthenticationError
     from ._errors import BadRequestError as BadRequestError
+    from ._errors import ClientClosedError as ClientClosedError
     from ._errors import ConflictError as ConflictError
     from ._errors import InternalServerError as InternalServerError
+    from ._errors import InvalidRequestError as InvalidRequestError
     from ._errors import InvalidResponseError as InvalidResponseError
     from ._errors import MeshAPIError as MeshAPIError
     from ._errors import NotFoundError as NotFoundError
@@ -41,7 +45,12 @@ if TYPE_CHECKING:
     from ._http import AsyncHttpClient as AsyncHttpClient
     from ._http import SyncHttpClient as SyncHttpClient
     from ._limits import Timeout as Timeout
+    from ._meta import ResponseMeta as ResponseMeta
+    from ._request import NOT_GIVEN as NOT_GIVEN
+    from ._request import NotGiven as NotGiven
     from ._sse import ServerSentEvent as ServerSentEvent
+    from ._streaming import APIResponse as APIResponse
+    from ._streaming import AsyncAPIResponse as AsyncAPIResponse
     from ._streaming import AsyncStream as AsyncStream
     from ._streaming import Stream as Stream
     from ._types import *  # noqa: F403
@@ -71,8 +80,10 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "APITimeoutError",
         "AuthenticationError",
         "BadRequestError",
+        "ClientClosedError",
         "ConflictError",
         "InternalServerError",
+        "InvalidRequestError",
         "InvalidResponseError",
         "MeshAPIError",
         "NotFoundError",
@@ -84,27 +95,41 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "StreamInterruptedError",
         "UnprocessableEntityError",
     ),
+    "._endpoint": ("BodyCallOptions", "CallOptions"),
     "._http": ("AsyncHttpClient", "SyncHttpClient"),
     "._limits": ("Timeout",),
+    "._meta": ("ResponseMeta",),
+    "._request": ("NOT_GIVEN", "NotGiven"),
     "._sse": ("ServerSentEvent",),
-    "._streaming": ("AsyncStream", "Stream"),
+    "._streaming": ("APIResponse", "AsyncAPIResponse", "AsyncStream", "Stream"),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
     "._version": ("__version__",),
-    ".resources.batches": ("AsyncBatchesResource", "BatchesResource"),
+    ".resources.batches": ("AsyncBatchesResource", "BatchesResource", "CreateBatchKwargs"),
     ".resources.chat": (
         "AsyncChatCompletionStream",
         "AsyncChatCompletionsResource",
         "AsyncChatResource",
+        "ChatCompletionKwargs",
         "ChatCompletionStream",
         "ChatCompletionsResource",
         "ChatResource",
     ),
-    ".resources.compare": ("AsyncCompareResource", "CompareResource"),
-    ".resources.embeddings": ("AsyncEmbeddingsResource", "EmbeddingsResource"),
-    ".resources.images": ("AsyncImagesResource", "ImagesResource"),
-    ".resources.models": ("AsyncModelsResource", "ModelsResource"),
-    ".resources.moderations": ("AsyncModerationsResource", "ModerationsResource"),
-    ".resources.rag": ("AsyncRagResource", "RagResource"),
+    ".resources.compare": ("AsyncCompareResource", "CompareKwargs", "CompareResource"),
+    ".resources.embeddings": ("AsyncEmbeddingsResource", "EmbeddingsKwargs", "EmbeddingsResource"),
+    ".resources.images": ("AsyncImagesResource", "ImageGenerationKwargs", "ImagesResource"),
+    ".resources.models": ("AsyncModelsResource", "ModelSearchKwargs", "ModelsResource"),
+    ".resources.rag": (
+        "AsyncRagResource",
+        "BulkEmbedKwargs",
+        "InitUploadKwargs",
+        "RagResource",
+        "SearchKwargs",
+    ),
+    ".resources.moderations": (
+        "AsyncModerationsResource",
+        "ModerationKwargs",
+        "ModerationsResource",
+    ),
     ".resources.realtime": (
         "AsyncRealtimeResource",
         "AsyncRealtimeSession",
@@ -113,10 +138,15 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "RealtimeResource",
         "RealtimeSession",
     ),
-    ".resources.responses": ("AsyncResponsesResource", "ResponsesResource"),
-    ".resources.router": ("AsyncRouterResource", "RouterResource"),
-    ".resources.templates": ("AsyncTemplatesResource", "TemplatesResource"),
-    ".resources.web": ("AsyncWebResource", "WebResource"),
+    ".resources.responses": ("AsyncResponsesResource", "ResponsesKwargs", "ResponsesResource"),
+    ".resources.templates": (
+        "AsyncTemplatesResource",
+        "CreateTemplateKwargs",
+        "TemplatesResource",
+        "UpdateTemplateKwargs",
+    ),
+    ".resources.router": ("AsyncRouterResource", "RouterResource", "RouterSelectKwargs"),
+    ".resources.web": ("AsyncWebResource", "WebResource", "WebSearchKwargs"),
 }
 
 if not TYPE_CHECKING:

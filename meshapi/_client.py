@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Generic, Mapping, Optional, Type, TypeVar, cast
 
 import httpx
+from typing_extensions import Self
 
+from ._errors import InvalidRequestError
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
     AsyncHttpClient,
+    BaseHttpClient,
     SyncHttpClient,
 )
 from ._limits import (
@@ -21,9 +24,15 @@ from ._limits import (
     DEFAULT_TOTAL_TIMEOUT,
     Limits,
 )
-from ._request import TimeoutTypes
+from ._request import NOT_GIVEN, TimeoutTypes
 
 if TYPE_CHECKING:
+    from ._response_types import (
+        AsyncMeshAPIWithRawResponse,
+        AsyncMeshAPIWithStreamingResponse,
+        MeshAPIWithRawResponse,
+        MeshAPIWithStreamingResponse,
+    )
     from .resources.batches import AsyncBatchesResource, BatchesResource
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.compare import AsyncCompareResource, CompareResource
@@ -41,17 +50,56 @@ if TYPE_CHECKING:
 __all__ = ["AsyncMeshAPI", "MeshAPI"]
 
 
-class MeshAPI:
+H = TypeVar("H", bound=BaseHttpClient)
+
+
+class _ClientOptions(Generic[H]):
+    """What both clients share: the HTTP core, and copies with other settings."""
+
+    _http: H
+    _realtime: object
+
+    def with_options(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        max_retries: Optional[int] = None,
+        max_retry_wait: Optional[float] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+    ) -> Self:
+        """A client with some settings changed, sharing this one's connection pool (cheap:
+        make one per call if you like; closing it leaves the pool open).
+
+        >>> client.with_options(timeout=5, max_retries=0).models.list()   # sync; await it
+        ...                                                                 # with AsyncMeshAPI
+        """
+        new = type(self).__new__(type(self))
+        new._http = self._http.copy_with(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            default_headers=default_headers,
+        )
+        new._realtime = None
+        return new
+
+
+class MeshAPI(_ClientOptions[SyncHttpClient]):
     """The synchronous client.
 
-    >>> client = MeshAPI(base_url="https://api.meshapi.ai", token="rsk_...")
+    >>> client = MeshAPI(base_url="https://api.meshapi.ai", api_key="rsk_...")
 
     Args:
         base_url: the gateway; defaults to ``$MESHAPI_BASE_URL``, then ``https://api.meshapi.ai``.
-        token: the API key (``rsk_...``); defaults to ``$MESHAPI_TOKEN``, then ``$MESHAPI_API_KEY``.
-        timeout: seconds (a float) or an ``httpx.Timeout``; default 60 s (10 s to connect).
-            The read timeout also bounds a stream's silence: a stream in which no event
-            completes for that long (keep-alive comments do not count) raises
+        api_key: the API key (``rsk_...``); defaults to ``$MESHAPI_TOKEN``, then
+            ``$MESHAPI_API_KEY``. ``token=`` is the same argument under its older name.
+        timeout: seconds (a float), an ``httpx.Timeout``, or ``None`` for no timeout; left out,
+            60 s (10 s to connect). The read timeout also bounds a stream's silence: a stream in
+            which no event completes for that long (keep-alive comments do not count) raises
             ``APITimeoutError``.
         total_timeout: the most seconds one non-streaming call may take, retries and their
             waits included, however the server trickles its answer (default 600; ``None``: no
@@ -74,8 +122,9 @@ class MeshAPI:
         self,
         *,
         base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
         token: Optional[str] = None,
-        timeout: TimeoutTypes = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
@@ -86,13 +135,14 @@ class MeshAPI:
         max_error_body_bytes: int = DEFAULT_MAX_ERROR_BODY_BYTES,
     ) -> None:
         if httpx_client is not None and not isinstance(httpx_client, httpx.Client):
-            raise TypeError(
+            raise InvalidRequestError(
                 f"httpx_client must be an httpx.Client, got {type(httpx_client).__name__}"
                 " (use AsyncMeshAPI(async_httpx_client=...) for an httpx.AsyncClient)"
             )
         self._http = SyncHttpClient(
             base_url=base_url,
             token=token,
+            api_key=api_key,
             timeout=timeout,
             max_retries=max_retries,
             max_retry_wait=max_retry_wait,
@@ -201,6 +251,29 @@ class MeshAPI:
         return self._realtime
 
     @property
+    def with_raw_response(self) -> MeshAPIWithRawResponse:
+        """This client with every method returning the response before parsing: an
+        ``APIResponse`` (``AsyncAPIResponse``: ``await`` the call, then ``await .parse()``)
+        with ``.headers``, ``.status_code``, ``.http_response`` and ``.parse()``.
+
+        >>> raw = client.with_raw_response.models.get("openai/gpt-4o")
+        >>> raw.headers["x-request-id"], raw.parse().id
+        """
+        from ._modes import ResponseModeProxy
+
+        return cast("MeshAPIWithRawResponse", ResponseModeProxy(self, "raw"))
+
+    @property
+    def with_streaming_response(self) -> MeshAPIWithStreamingResponse:
+        """Like :attr:`with_raw_response`, with the body left unread until asked
+        (``iter_bytes()``, ``iter_lines()``, ``read()``, ``parse()``); use it in a ``with``
+        (``async with``) block, which releases the connection.
+        """
+        from ._modes import ResponseModeProxy
+
+        return cast("MeshAPIWithStreamingResponse", ResponseModeProxy(self, "streaming"))
+
+    @property
     def base_url(self) -> str:
         """The gateway's base URL, without ``/v1`` (e.g. ``https://api.meshapi.ai``)."""
         return self._http.base_url
@@ -209,7 +282,7 @@ class MeshAPI:
         """Release the connection pool (not a caller-supplied ``httpx_client``)."""
         self._http.close()
 
-    def __enter__(self) -> MeshAPI:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -224,7 +297,7 @@ class MeshAPI:
         return f"MeshAPI(base_url={self._http.base_url!r})"
 
 
-class AsyncMeshAPI:
+class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
     """The asynchronous client: the same resources, with ``await``.
 
     >>> async with AsyncMeshAPI(base_url="https://api.meshapi.ai", token="rsk_...") as client:
@@ -238,8 +311,9 @@ class AsyncMeshAPI:
         self,
         *,
         base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
         token: Optional[str] = None,
-        timeout: TimeoutTypes = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
@@ -250,13 +324,14 @@ class AsyncMeshAPI:
         max_error_body_bytes: int = DEFAULT_MAX_ERROR_BODY_BYTES,
     ) -> None:
         if async_httpx_client is not None and not isinstance(async_httpx_client, httpx.AsyncClient):
-            raise TypeError(
+            raise InvalidRequestError(
                 "async_httpx_client must be an httpx.AsyncClient, got "
                 f"{type(async_httpx_client).__name__}"
             )
         self._http = AsyncHttpClient(
             base_url=base_url,
             token=token,
+            api_key=api_key,
             timeout=timeout,
             max_retries=max_retries,
             max_retry_wait=max_retry_wait,
@@ -365,6 +440,29 @@ class AsyncMeshAPI:
         return self._realtime
 
     @property
+    def with_raw_response(self) -> AsyncMeshAPIWithRawResponse:
+        """This client with every method returning the response before parsing: an
+        ``APIResponse`` (``AsyncAPIResponse``: ``await`` the call, then ``await .parse()``)
+        with ``.headers``, ``.status_code``, ``.http_response`` and ``.parse()``.
+
+        >>> raw = client.with_raw_response.models.get("openai/gpt-4o")
+        >>> raw.headers["x-request-id"], raw.parse().id
+        """
+        from ._modes import ResponseModeProxy
+
+        return cast("AsyncMeshAPIWithRawResponse", ResponseModeProxy(self, "raw"))
+
+    @property
+    def with_streaming_response(self) -> AsyncMeshAPIWithStreamingResponse:
+        """Like :attr:`with_raw_response`, with the body left unread until asked
+        (``iter_bytes()``, ``iter_lines()``, ``read()``, ``parse()``); use it in a ``with``
+        (``async with``) block, which releases the connection.
+        """
+        from ._modes import ResponseModeProxy
+
+        return cast("AsyncMeshAPIWithStreamingResponse", ResponseModeProxy(self, "streaming"))
+
+    @property
     def base_url(self) -> str:
         """The gateway's base URL, without ``/v1`` (e.g. ``https://api.meshapi.ai``)."""
         return self._http.base_url
@@ -377,7 +475,7 @@ class AsyncMeshAPI:
         """Alias of :meth:`close`."""
         await self._http.close()
 
-    async def __aenter__(self) -> AsyncMeshAPI:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -9,8 +9,17 @@ Rule 2: everything about a call that is not I/O is decided here, once for both t
 and a contradicting ``stream`` refused), the query (checked by the pagination kind), the headers,
 multipart encoding, and how the answer is parsed (including an empty ``204`` answer).
 
-Per-call options arrive as keyword arguments (:class:`CallOptions`): adding an option means adding
-it there and in :meth:`_Route.build`, and every endpoint has it.
+Rule 3: every method takes its body two ways, as a params object (or a dict) or as keyword
+arguments (``create(model=..., messages=[...])``), never both; and the per-call options
+(:class:`CallOptions`: ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
+``extra_body``, ``idempotency_key``) as keyword arguments beside either. :meth:`_Route.build`
+tells them apart, so a new endpoint gets both for free; adding an option means adding it to
+:class:`CallOptions` (and :data:`OPTION_NAMES`) and reading it in :meth:`_Route.build`.
+
+Typing the keywords: a resource method declares two overloads, one taking the params object
+with ``**options: Unpack[BodyCallOptions]`` and one taking ``**params: Unpack[<Kwargs>]``, where
+``<Kwargs>`` is the params model's TypedDict (``<Params>Dict``, beside the model; a test keeps
+the two in step) plus :class:`CallOptions`. Editors and type checkers see every field.
 """
 
 from __future__ import annotations
@@ -29,16 +38,20 @@ from typing import (
     Sequence,
     Tuple,
     Type,
-    TypedDict,
     TypeVar,
     Union,
 )
 
+import httpx
+from typing_extensions import TypedDict
+
+from ._errors import InvalidRequestError
 from ._request import (
+    NOT_GIVEN,
     ExtraHeaders,
     ModelParser,
+    NotGiven,
     RequestOptions,
-    TimeoutTypes,
     encode_model_id,
     encode_path_segment,
     model_body,
@@ -48,6 +61,8 @@ if TYPE_CHECKING:
     from ._streaming import Decoder
 
 __all__ = [
+    "OPTION_NAMES",
+    "BodyCallOptions",
     "CallOptions",
     "CursorPagination",
     "Endpoint",
@@ -63,10 +78,34 @@ T = TypeVar("T")
 
 
 class CallOptions(TypedDict, total=False):
-    """The per-call options every endpoint method accepts (as keyword arguments)."""
+    """The per-call options every endpoint method accepts (as keyword arguments).
 
+    Attributes:
+        timeout: seconds, an ``httpx.Timeout``, or ``None`` for no timeout at all; left out
+            (or ``NOT_GIVEN``), the client's timeout applies.
+        max_retries: retries for this call instead of the client's setting (``0``: none).
+        extra_headers: headers for this call; they replace the SDK's of the same name.
+        extra_query: query parameters added to this call's URL.
+        idempotency_key: the ``Idempotency-Key`` of this call (instead of a random one), so a
+            retry made by your own code is recognised by the gateway.
+    """
+
+    timeout: Union[float, httpx.Timeout, NotGiven, None]
+    max_retries: int
     extra_headers: ExtraHeaders
-    timeout: TimeoutTypes
+    extra_query: Optional[Mapping[str, object]]
+    idempotency_key: str
+
+
+class BodyCallOptions(CallOptions, total=False):
+    """:class:`CallOptions` of a method that sends a JSON body, plus ``extra_body``: fields
+    merged into the body last (they win over modelled fields; ``None`` is sent as ``null``)."""
+
+    extra_body: Optional[Mapping[str, object]]
+
+
+# The keyword arguments that are options, not body fields.
+OPTION_NAMES = frozenset(BodyCallOptions.__annotations__)
 
 
 # -- pagination ----------------------------------------------------------------------------------
@@ -87,11 +126,11 @@ class Pagination:
         if limit is None:
             return
         if self.max_limit is not None and not 1 <= limit <= self.max_limit:
-            raise ValueError(
+            raise InvalidRequestError(
                 f"{self.limit_param} must be between 1 and {self.max_limit}, got {limit}"
             )
         if limit < 1:
-            raise ValueError(f"{self.limit_param} must be >= 1, got {limit}")
+            raise InvalidRequestError(f"{self.limit_param} must be >= 1, got {limit}")
 
     def items_of(self, page: Any) -> List[Any]:
         """The items of one page."""
@@ -148,7 +187,7 @@ class OffsetPagination(Pagination):
         super().check(query)
         offset = query.get(self.offset_param)
         if offset is not None and offset < 0:
-            raise ValueError(f"{self.offset_param} must be >= 0, got {offset}")
+            raise InvalidRequestError(f"{self.offset_param} must be >= 0, got {offset}")
 
     def next_query(self, page: Any, query: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
         count = len(self.items_of(page))
@@ -292,7 +331,7 @@ class _Route:
         if self._static:
             return self.path
         if len(path_args) != len(self.placeholders):
-            raise TypeError(
+            raise InvalidRequestError(
                 f"{self.name}() needs {len(self.placeholders)} path argument(s) "
                 f"({', '.join(self.placeholders)}), got {len(path_args)}"
             )
@@ -301,15 +340,24 @@ class _Route:
             text if encode is None else encode(next(args)) for text, encode in self._pieces
         )
 
-    def body(self, params: Any) -> Tuple[Optional[Dict[str, Any]], Dict[str, Any]]:
+    def body(
+        self, params: Any, extra_body: Optional[Mapping[str, Any]] = None
+    ) -> Tuple[Optional[Dict[str, Any]], Dict[str, Any]]:
         """The JSON body from a params model or a dict (validated into the model), and the file
         parts of a multipart endpoint (taken from the model as they are, bytes or tuples)."""
         if self.params is None:
             if params is not None:
-                raise TypeError(f"{self.name}() takes no request body")
+                raise InvalidRequestError(f"{self.name}() takes no request body")
+            if extra_body:
+                raise InvalidRequestError(
+                    f"{self.name}() sends no body, so it takes no extra_body "
+                    "(use extra_query for query parameters)"
+                )
             return None, {}
-        model = model_body(params, self.params, self.name)
+        model = model_body({} if params is None else params, self.params, self.name)
         wire: Dict[str, Any] = model.to_wire(leave_out=self.multipart_files)
+        if extra_body:
+            wire.update(extra_body)
         files: Dict[str, Any] = {}
         for name in self.multipart_files:
             value = getattr(model, name, None)
@@ -319,7 +367,7 @@ class _Route:
             given = wire.get("stream")
             if given is not None and bool(given) != self.sets_stream:
                 other = "stream()" if given else "create()"
-                raise ValueError(
+                raise InvalidRequestError(
                     f"{self.name}() was given stream={given!r}; call {other} instead "
                     "(or leave `stream` unset: the method sets it)"
                 )
@@ -328,32 +376,46 @@ class _Route:
             wire.setdefault(key, value)
         return wire, files
 
+    def split(self, params: Any, kwargs: Mapping[str, Any]) -> Tuple[Any, Dict[str, Any]]:
+        """Tell the keyword arguments of a call apart: per-call options (returned), and body
+        fields, which become the params when no params object was given (refused beside one)."""
+        options: Dict[str, Any] = {}
+        fields: Dict[str, Any] = {}
+        for key, value in kwargs.items():
+            (options if key in OPTION_NAMES else fields)[key] = value
+        if not fields:
+            return params, options
+        if self.params is None:
+            names = ", ".join(sorted(fields))
+            raise InvalidRequestError(
+                f"{self.name}() got unexpected keyword argument(s): {names} "
+                f"(its options are: {', '.join(sorted(OPTION_NAMES - {'extra_body'}))})"
+            )
+        if params is not None:
+            names = ", ".join(sorted(fields))
+            raise InvalidRequestError(
+                f"{self.name}() was given a params object and the keyword argument(s) {names}: "
+                f"pass either a {self.params.__name__} (or a dict) or keyword arguments, not both"
+            )
+        return fields, options
+
     def build(
         self,
         path_args: Sequence[str] = (),
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
-        *,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Any,
+        kwargs: Optional[Mapping[str, Any]] = None,
     ) -> RequestOptions:
-        """The :class:`RequestOptions` of one call.
-
-        ``params`` is a params model or a dict; ``fields`` the same fields given as keyword
-        arguments (a method's ``**kwargs``), for callers who pass no params object; ``options``:
-        see :class:`CallOptions`.
-        """
+        """The :class:`RequestOptions` of one call. ``kwargs``: the method's keyword arguments,
+        the :class:`CallOptions` and, when ``params`` is not given, the body's fields."""
+        params, options = self.split(params, kwargs or {})
         path = self.render_path(path_args)
         if query is not None and self.pagination is not None:
             self.pagination.check(query)
-        if fields:
-            if params is not None:
-                raise TypeError(
-                    f"{self.name}() takes a params object or keyword arguments, not both "
-                    f"(got both, and {', '.join(sorted(fields))} as keywords)"
-                )
-            params = dict(fields)
-        body, files = self.body(params)
+        extra_query = options.get("extra_query")
+        if extra_query:
+            query = {**(query or {}), **extra_query}
+        body, files = self.body(params, options.get("extra_body"))
         content: Optional[bytes] = None
         headers: Optional[Mapping[str, str]] = options.get("extra_headers")
         if self.multipart_files and body is not None:
@@ -369,8 +431,18 @@ class _Route:
             content=content,
             params=query,
             headers=headers,
-            timeout=options.get("timeout"),
+            timeout=options.get("timeout", NOT_GIVEN),
+            max_retries=_check_retries(options.get("max_retries")),
+            idempotency_key=options.get("idempotency_key"),
         )
+
+
+def _check_retries(value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidRequestError(f"max_retries must be an int >= 0, got {value!r}")
+    return int(value)
 
 
 class Endpoint(_Route, Generic[R]):

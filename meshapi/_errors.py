@@ -23,6 +23,10 @@ The tree::
     ├── InvalidResponseError          a body that does not match its model (``invalid_response``)
     ├── ResponseTooLargeError         an answer passed a size cap of the client
     │                                 (``response_too_large``; ``limit`` names the option)
+    ├── InvalidRequestError           a bad call caught before anything was sent (also a
+    │                                 ``ValueError`` and a ``TypeError``): a missing or misspelt
+    │                                 field, a wrong type, options that contradict each other
+    ├── ClientClosedError             a call on a client after ``close()``
     └── RealtimeError                 an ``error`` event on a realtime session
                                       (defined in ``meshapi.resources.realtime``)
 
@@ -46,6 +50,8 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "ClientClosedError",
+    "InvalidRequestError",
     "InvalidResponseError",
     "MeshAPIError",
     "NotFoundError",
@@ -248,6 +254,23 @@ def clip_text(text: str, limit: int = MAX_KEPT_TEXT) -> str:
     return f"{text[:limit]}... ({len(text) - limit} more characters not kept)"
 
 
+class InvalidRequestError(MeshAPIError, ValueError, TypeError):
+    """A bad call, caught before anything was sent (``invalid_request``): a missing or misspelt
+    field, a value of the wrong type, arguments that contradict each other, a bad ``base_url``.
+
+    Also a ``ValueError`` and a ``TypeError``, so code written for the built-in errors keeps
+    working. :attr:`details` lists each problem as ``{"loc", "msg", "type"}``.
+    """
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("error_code", "invalid_request")
+        super().__init__(message, **kwargs)
+
+
+class ClientClosedError(MeshAPIError):
+    """The client was closed (``close()`` or the end of its ``with`` block) and cannot send."""
+
+
 _STATUS_CLASSES: Dict[int, Type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -326,11 +349,15 @@ def _summarise_text(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def _details_message(details: List[Any]) -> str:
-    parts = []
+def _details_message(details: List[Any], already: str = "") -> str:
+    """The validation items as ``field: problem`` (the ``body`` prefix of a location left out),
+    each once, and none that ``already`` (the gateway's own message) says."""
+    parts: List[str] = []
     for item in details[:5]:
         if isinstance(item, dict):
             loc = item.get("loc")
+            if isinstance(loc, (list, tuple)) and len(loc) > 1 and loc[0] == "body":
+                loc = loc[1:]
             where = ".".join(str(p) for p in loc) if isinstance(loc, (list, tuple)) else None
             msg = item.get("msg") or item.get("error") or item.get("message")
             model = item.get("model")
@@ -340,7 +367,7 @@ def _details_message(details: List[Any]) -> str:
                 parts.append(f"{model}: {msg}")
             elif msg:
                 parts.append(str(msg))
-    return "; ".join(parts)
+    return "; ".join(dict.fromkeys(p for p in parts if p not in already))
 
 
 def error_from_payload(
@@ -406,8 +433,9 @@ def error_from_payload(
         summary = _details_message(details) if details else ""
         message = summary or f"request failed with {code}"
     elif details and code == "validation_error":
-        summary = _details_message(details)
-        if summary and summary not in message:
+        # Each problem once: the gateway's message often says the first ones already.
+        summary = _details_message(details, already=message)
+        if summary:
             message = f"{message}: {summary}"
 
     rid = top.get("request_id") if isinstance(top.get("request_id"), str) else None

@@ -8,23 +8,39 @@ configuration, builds requests and makes every retry decision (``wait_after_erro
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
 
 import httpx
 from pydantic import ValidationError
+from typing_extensions import Self
 
 from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
+    InvalidRequestError,
     MeshAPIError,
     error_from_response,
 )
 from ._limits import BodyReader, Deadline, Limits
+from ._meta import (
+    MAX_RETRIES,
+    RETRIES,
+    STARTED,
+    attach_meta,
+    log_request,
+    log_response_body,
+    log_retry,
+    setup_logging,
+)
 from ._request import (
+    NOT_GIVEN,
     ModelParser,
+    NotGiven,
     RequestOptions,
     TimeoutTypes,
     encode_json,
@@ -34,7 +50,13 @@ from ._request import (
 from ._retry import RetryDecision, decide_after_exception, decide_after_status, parse_retry_after
 from ._version import __version__
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncHttpClient", "BaseHttpClient", "SyncHttpClient"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AsyncHttpClient",
+    "BaseHttpClient",
+    "SyncHttpClient",
+    "resolve_api_key",
+]
 
 T = TypeVar("T")
 
@@ -48,20 +70,29 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
 
 
-def _resolve_token(token: Optional[str]) -> str:
+def resolve_api_key(api_key: Optional[str], token: Optional[str] = None) -> str:
+    """The API key: ``api_key=`` (or its older name ``token=``), else ``$MESHAPI_TOKEN`` (the
+    spec's variable, first so that old set-ups keep their key), else ``$MESHAPI_API_KEY``.
+    Checked, never echoed."""
+    if api_key is not None and token is not None and api_key != token:
+        raise InvalidRequestError(
+            "both api_key= and token= were given, with different values: pass only api_key=",
+            error_code="invalid_api_key",
+        )
+    token = api_key if api_key is not None else token
     if token is None:
         token = os.environ.get("MESHAPI_TOKEN") or os.environ.get("MESHAPI_API_KEY")
     if not token:
         raise MeshAPIError(
-            "no API key: pass token='rsk_...' to MeshAPI(...) or set the MESHAPI_TOKEN "
-            "(or MESHAPI_API_KEY) environment variable",
+            "no API key: pass api_key='rsk_...' (or token='rsk_...') to MeshAPI(...) or set "
+            "the MESHAPI_API_KEY (or MESHAPI_TOKEN) environment variable",
             error_code="missing_api_key",
         )
     if not isinstance(token, str):
-        raise TypeError(f"token must be a str, got {type(token).__name__}")
+        raise InvalidRequestError(f"api_key must be a str, got {type(token).__name__}")
     if any(c in token for c in "\r\n\x00") or token != token.strip():
         # Never echo the value: it is a secret.
-        raise MeshAPIError(
+        raise InvalidRequestError(
             "the API key contains whitespace or control characters; check how it was loaded",
             error_code="invalid_api_key",
         )
@@ -71,11 +102,25 @@ def _resolve_token(token: Optional[str]) -> str:
 def _resolve_base_url(base_url: Optional[str]) -> str:
     if base_url is None:
         base_url = os.environ.get("MESHAPI_BASE_URL") or DEFAULT_BASE_URL
-    url = httpx.URL(base_url)
+    if not isinstance(base_url, (str, httpx.URL)):
+        raise InvalidRequestError(
+            "base_url must be a str such as 'https://api.meshapi.ai', got "
+            f"{type(base_url).__name__}"
+        )
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise InvalidRequestError(
+            f"base_url {base_url!r} is not a valid URL ({exc}); expected e.g. "
+            "'https://api.meshapi.ai'"
+        ) from None
     if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"base_url must be an http(s) URL with a host, got {base_url!r}")
+        raise InvalidRequestError(
+            f"base_url must be an http(s) URL with a host, such as 'https://api.meshapi.ai', "
+            f"got {base_url!r}"
+        )
     if url.query or url.fragment:
-        raise ValueError("base_url must not have a query string or a fragment")
+        raise InvalidRequestError("base_url must not have a query string or a fragment")
     text = str(url).rstrip("/")
     # The API lives under /v1; accept a base URL that already ends with it.
     if text.endswith("/v1"):
@@ -83,16 +128,38 @@ def _resolve_base_url(base_url: Optional[str]) -> str:
     return text
 
 
+# Longer than this is no timeout at all: sockets and event loops refuse such values
+# (OverflowError), and a wait of years is not a wait anyone means.
+_MAX_TIMEOUT = 365 * 24 * 3600.0
+
+
+def _seconds(value: Optional[float]) -> Optional[float]:
+    return None if value is None or value >= _MAX_TIMEOUT else value
+
+
 def _resolve_timeout(timeout: TimeoutTypes, fallback: httpx.Timeout) -> httpx.Timeout:
-    if timeout is None:
+    """``NOT_GIVEN``: the fallback; ``None``: no timeout; a number (``inf`` included) or an
+    ``httpx.Timeout`` (huge parts mean none)."""
+    if isinstance(timeout, NotGiven):
         return fallback
+    if timeout is None:
+        return httpx.Timeout(None)
     if isinstance(timeout, httpx.Timeout):
-        return timeout
+        parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        if all(p is None or p < _MAX_TIMEOUT for p in parts):
+            return timeout
+        connect, read, write, pool = (_seconds(p) for p in parts)
+        return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise TypeError(f"timeout must be a number of seconds or an httpx.Timeout, got {timeout!r}")
-    if timeout <= 0:
-        raise ValueError(f"timeout must be positive, got {timeout!r}")
-    return httpx.Timeout(float(timeout))
+        raise InvalidRequestError(
+            f"timeout must be a number of seconds, an httpx.Timeout or None (no timeout), "
+            f"got {timeout!r}"
+        )
+    if not timeout > 0:
+        raise InvalidRequestError(
+            f"timeout must be positive (or None for no timeout), got {timeout!r}"
+        )
+    return httpx.Timeout(_seconds(float(timeout)))
 
 
 class BaseHttpClient:
@@ -109,13 +176,15 @@ class BaseHttpClient:
         default_headers: Optional[Mapping[str, str]],
         client_timeout: Optional[httpx.Timeout],
         limits: Optional[Limits] = None,
+        api_key: Optional[str] = None,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+            raise InvalidRequestError(f"max_retries must be an int >= 0, got {max_retries!r}")
         if max_retry_wait < 0:
-            raise ValueError(f"max_retry_wait must be >= 0, got {max_retry_wait!r}")
+            raise InvalidRequestError(f"max_retry_wait must be >= 0, got {max_retry_wait!r}")
+        setup_logging()
         self.base_url = _resolve_base_url(base_url)
-        self._token = _resolve_token(token)
+        self._token = resolve_api_key(api_key, token)
         self.timeout = _resolve_timeout(timeout, client_timeout or DEFAULT_TIMEOUT)
         self.max_retries = max_retries
         self.max_retry_wait = float(max_retry_wait)
@@ -144,8 +213,53 @@ class BaseHttpClient:
         # Every header our own client sends (httpx's defaults merged with ours), merged once.
         self._wire_headers = dict(client.headers)
         self._wire_stream_headers = {**self._wire_headers, "accept": "text/event-stream"}
-        self._urls: Dict[str, httpx.URL] = {}
+        self._urls = {}
         self._timeout_ext = {"timeout": self.timeout.as_dict()}
+
+    def copy_with(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        max_retries: Optional[int] = None,
+        max_retry_wait: Optional[float] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+    ) -> Self:
+        """A copy with some settings changed that sends through the same connection pool (and
+        does not close it). No I/O: the copy holds no connection of its own."""
+        new = copy.copy(self)
+        new._owns_client = False
+        if max_retries is not None:
+            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+                raise InvalidRequestError(f"max_retries must be an int >= 0, got {max_retries!r}")
+            new.max_retries = max_retries
+        if max_retry_wait is not None:
+            if max_retry_wait < 0:
+                raise InvalidRequestError(f"max_retry_wait must be >= 0, got {max_retry_wait!r}")
+            new.max_retry_wait = float(max_retry_wait)
+        if not isinstance(timeout, NotGiven):
+            new.timeout = _resolve_timeout(timeout, self.timeout)
+            new._timeout_ext = {"timeout": new.timeout.as_dict()}
+        if base_url is not None:
+            new.base_url = _resolve_base_url(base_url)
+            new._urls = {}
+        changed: Dict[str, str] = dict(default_headers or {})
+        if api_key is not None:
+            new._token = resolve_api_key(api_key)
+            changed["Authorization"] = f"Bearer {new._token}"
+        if changed:
+            new._headers = {**self._headers, **changed}
+            new._stream_headers = {**new._headers, "Accept": "text/event-stream"}
+            if self._wire_headers is not None:
+                new._wire_headers = {**self._wire_headers, **changed}
+                new._wire_stream_headers = {**new._wire_headers, "accept": "text/event-stream"}
+        return new
+
+    _owns_client = True
+    _urls: Dict[str, httpx.URL]
+    _timeout_ext: Dict[str, Any]
+    _wire_stream_headers: Dict[str, str]
 
     @property
     def api_key(self) -> str:
@@ -161,6 +275,30 @@ class BaseHttpClient:
         self, client: httpx.Client | httpx.AsyncClient, opts: RequestOptions, *, stream: bool
     ) -> httpx.Request:
         """The ``httpx.Request`` for one call: headers, ids, JSON body, timeout. No I/O."""
+        if client.is_closed:
+            raise ClientClosedError(
+                f"{opts.method} {opts.path}: this client was closed; make a new MeshAPI(...) "
+                "(or keep using it inside its `with` block)",
+                error_code="client_closed",
+            )
+        try:
+            request = self._build_request(client, opts, stream=stream)
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            # A header, query value or body that cannot go on the wire (a non-str header, a NaN
+            # in the body...): the caller's to fix, said before anything is sent.
+            raise InvalidRequestError(
+                f"{opts.method} {opts.path}: cannot build the request: {exc} (check the "
+                "extra_headers, extra_query and body values)"
+            ) from None
+        ext = request.extensions
+        ext[STARTED] = time.monotonic()
+        if opts.max_retries is not None:
+            ext[MAX_RETRIES] = opts.max_retries
+        return request
+
+    def _build_request(
+        self, client: httpx.Client | httpx.AsyncClient, opts: RequestOptions, *, stream: bool
+    ) -> httpx.Request:
         wire = self._wire_headers
         owned = wire is not None
         if wire is not None:
@@ -171,7 +309,9 @@ class BaseHttpClient:
         if opts.body is not None:
             content = encode_json(opts.body)
             headers["Content-Type"] = "application/json"
-        if opts.method not in _IDEMPOTENT_METHODS:
+        if opts.idempotency_key is not None:
+            headers["Idempotency-Key"] = opts.idempotency_key
+        elif opts.method not in _IDEMPOTENT_METHODS:
             headers["Idempotency-Key"] = new_idempotency_key()
         if opts.headers:
             # Header names are case-insensitive: a caller's "idempotency-key" replaces ours
@@ -196,8 +336,8 @@ class BaseHttpClient:
             else:
                 url = httpx.URL(self.base_url + opts.path, params=params)
             ext = (
-                self._timeout_ext
-                if opts.timeout is None
+                dict(self._timeout_ext)
+                if isinstance(opts.timeout, NotGiven)
                 else {"timeout": _resolve_timeout(opts.timeout, self.timeout).as_dict()}
             )
             return httpx.Request(opts.method, url, content=content, headers=headers, extensions=ext)
@@ -220,6 +360,8 @@ class BaseHttpClient:
         timeout: TimeoutTypes,
     ) -> httpx.Request:
         """A PUT to a signed URL: the URL carries its own credentials, so no Authorization."""
+        if client.is_closed:
+            raise ClientClosedError("this client was closed", error_code="client_closed")
         request = client.build_request(
             "PUT",
             url,
@@ -229,6 +371,7 @@ class BaseHttpClient:
         )
         # A caller-supplied httpx client may carry default headers; the key must not leak here.
         request.headers.pop("Authorization", None)
+        request.extensions[STARTED] = time.monotonic()
         return request
 
     # -- deciding (no I/O) -------------------------------------------------------------------
@@ -274,9 +417,10 @@ class BaseHttpClient:
         return rid
 
     def parse(self, response: httpx.Response, parser: ModelParser[T]) -> T:
-        """Parse a successful response's body with ``parser``; ``InvalidResponseError`` if off."""
+        """Parse a successful response's body with ``parser``; ``InvalidResponseError`` if off.
+        The answer gets its ``_meta`` (:mod:`meshapi._meta`)."""
         try:
-            return parser.validate(response.content)
+            return attach_meta(parser.validate(response.content), response)  # type: ignore[no-any-return]
         except ValidationError:
             pass  # parse again below, with the context (request id, path) the error needs
         return parser.parse(
@@ -286,7 +430,32 @@ class BaseHttpClient:
             what=self.describe(response.request),
         )
 
-    def decide_status(self, error: MeshAPIError, attempt: int) -> RetryDecision:
+    @staticmethod
+    def completed(response: httpx.Response, *, stream: bool = False) -> httpx.Response:
+        """A usable answer arrived: log its line (and, at DEBUG, its body). No I/O."""
+        log_request(response.request, response.status_code, "stream" if stream else "")
+        if not stream:
+            log_response_body(response)
+        return response
+
+    def _retries_for(self, request: httpx.Request) -> int:
+        value = request.extensions.get(MAX_RETRIES)
+        return self.max_retries if value is None else int(value)
+
+    def _decided(
+        self, request: httpx.Request, decision: RetryDecision, attempt: int, status: Optional[int]
+    ) -> RetryDecision:
+        """Record a retry on the request (for ``_meta``) and log it, or log the failure."""
+        if decision.retry:
+            request.extensions[RETRIES] = attempt + 1
+            log_retry(request, attempt, decision.delay, decision.reason)
+        else:
+            log_request(request, status, decision.reason)
+        return decision
+
+    def decide_status(
+        self, error: MeshAPIError, attempt: int, *, max_retries: Optional[int] = None
+    ) -> RetryDecision:
         """Retry after this error status? (``_retry.decide_after_status`` with our settings)"""
         kwargs: Dict[str, Any] = {}
         if self.jitter is not None:
@@ -295,19 +464,22 @@ class BaseHttpClient:
             error.status or 0,
             error.retry_after_seconds,
             attempt=attempt,
-            max_retries=self.max_retries,
+            max_retries=self.max_retries if max_retries is None else max_retries,
             max_retry_wait=self.max_retry_wait,
             error_code=error.error_code,
             details=error.details,
             **kwargs,
         )
 
-    def decide_exception(self, exc: BaseException, attempt: int) -> RetryDecision:
+    def decide_exception(
+        self, exc: BaseException, attempt: int, *, max_retries: Optional[int] = None
+    ) -> RetryDecision:
         """Retry after this transport failure? (``_retry.decide_after_exception``)"""
         kwargs: Dict[str, Any] = {}
         if self.jitter is not None:
             kwargs["rand"] = self.jitter
-        return decide_after_exception(exc, attempt=attempt, max_retries=self.max_retries, **kwargs)
+        retries = self.max_retries if max_retries is None else max_retries
+        return decide_after_exception(exc, attempt=attempt, max_retries=retries, **kwargs)
 
     def wait_after_error(
         self,
@@ -319,7 +491,12 @@ class BaseHttpClient:
         """The seconds to sleep before retrying after a transport failure; raises the mapped
         error when the failure is not retried (or the wait would pass the call's deadline).
         Call it inside the ``except`` block."""
-        decision = self.decide_exception(exc, attempt)
+        decision = self._decided(
+            request,
+            self.decide_exception(exc, attempt, max_retries=self._retries_for(request)),
+            attempt,
+            None,
+        )
         if not decision.retry or (deadline is not None and not deadline.allows(decision.delay)):
             raise self.transport_error(exc, request) from exc
         return decision.delay
@@ -337,7 +514,12 @@ class BaseHttpClient:
         """The seconds to sleep before retrying after an unusable status (3xx or error); raises
         the error when it is not retried (or the wait would pass the call's deadline)."""
         error = self.error_for(request, response, content, truncated=truncated)
-        decision = self.decide_status(error, attempt)
+        decision = self._decided(
+            request,
+            self.decide_status(error, attempt, max_retries=self._retries_for(request)),
+            attempt,
+            response.status_code,
+        )
         if not decision.retry or (deadline is not None and not deadline.allows(decision.delay)):
             raise error
         return decision.delay
@@ -435,7 +617,8 @@ class SyncHttpClient(BaseHttpClient):
         *,
         base_url: Optional[str] = None,
         token: Optional[str] = None,
-        timeout: TimeoutTypes = None,
+        api_key: Optional[str] = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
@@ -445,6 +628,7 @@ class SyncHttpClient(BaseHttpClient):
         super().__init__(
             base_url=base_url,
             token=token,
+            api_key=api_key,
             timeout=timeout,
             max_retries=max_retries,
             max_retry_wait=max_retry_wait,
@@ -472,19 +656,19 @@ class SyncHttpClient(BaseHttpClient):
         """Send with retries; returns a successful response (body read unless ``stream``)."""
         deadline = self.deadline_for(opts.timeout, stream=stream)
         request = self.build_request(self.client, opts, stream=stream)
-        return self._send(request, stream=stream, deadline=deadline)
+        return self.completed(self._send(request, stream=stream, deadline=deadline), stream=stream)
 
     def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
         """Send with retries and parse the body into ``T``."""
         return self.parse(self.send(opts), parser)
 
     def upload(
-        self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
+        self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = NOT_GIVEN
     ) -> httpx.Response:
         """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
         deadline = self.deadline_for(timeout, stream=False)
         request = self.build_upload(self.client, url, content, content_type, timeout)
-        return self._send(request, deadline=deadline)
+        return self.completed(self._send(request, deadline=deadline))
 
     def _send(
         self, request: httpx.Request, *, stream: bool = False, deadline: Optional[Deadline] = None
@@ -534,7 +718,8 @@ class AsyncHttpClient(BaseHttpClient):
         *,
         base_url: Optional[str] = None,
         token: Optional[str] = None,
-        timeout: TimeoutTypes = None,
+        api_key: Optional[str] = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
@@ -544,6 +729,7 @@ class AsyncHttpClient(BaseHttpClient):
         super().__init__(
             base_url=base_url,
             token=token,
+            api_key=api_key,
             timeout=timeout,
             max_retries=max_retries,
             max_retry_wait=max_retry_wait,
@@ -573,19 +759,20 @@ class AsyncHttpClient(BaseHttpClient):
         """Send with retries; returns a successful response (body read unless ``stream``)."""
         deadline = self.deadline_for(opts.timeout, stream=stream)
         request = self.build_request(self.client, opts, stream=stream)
-        return await self._send(request, stream=stream, deadline=deadline)
+        response = await self._send(request, stream=stream, deadline=deadline)
+        return self.completed(response, stream=stream)
 
     async def request(self, opts: RequestOptions, parser: ModelParser[T]) -> T:
         """Send with retries and parse the body into ``T``."""
         return self.parse(await self.send(opts), parser)
 
     async def upload(
-        self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = None
+        self, url: str, content: bytes, content_type: str, timeout: TimeoutTypes = NOT_GIVEN
     ) -> httpx.Response:
         """PUT ``content`` to a signed URL: no Authorization header, no redirects, retried."""
         deadline = self.deadline_for(timeout, stream=False)
         request = self.build_upload(self.client, url, content, content_type, timeout)
-        return await self._send(request, deadline=deadline)
+        return self.completed(await self._send(request, deadline=deadline))
 
     async def _send(
         self, request: httpx.Request, *, stream: bool = False, deadline: Optional[Deadline] = None

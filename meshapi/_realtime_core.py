@@ -29,6 +29,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    InvalidRequestError,
     InvalidResponseError,
     MeshAPIError,
     error_from_payload,
@@ -115,16 +116,16 @@ def build_realtime_url(base_url: str, model: str, api_key: str) -> str:
     ``http`` becomes ``ws`` and ``https`` becomes ``wss``; both values are percent-encoded.
     """
     if not isinstance(model, str) or not model.strip():
-        raise ValueError(
+        raise InvalidRequestError(
             f"model must be a non-empty string such as 'openai/gpt-realtime-mini', got {model!r}"
         )
     if not isinstance(api_key, str) or not api_key:
-        raise ValueError("the client has no API key to open a realtime session with")
+        raise InvalidRequestError("the client has no API key to open a realtime session with")
     parts = urlsplit(base_url)
     schemes = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
     scheme = schemes.get(parts.scheme.lower())
     if scheme is None or not parts.netloc:
-        raise ValueError(
+        raise InvalidRequestError(
             f"base_url must be an http(s) URL with a host, got {redact_url(base_url)!r}"
         )
     path = parts.path.rstrip("/")
@@ -185,7 +186,7 @@ def handshake_headers(
             if name.lower() in _DROPPED_HEADERS:
                 continue
             if any(c in f"{name}{value}" for c in "\r\n\x00"):
-                raise ValueError(f"header {name!r} contains a line break or NUL character")
+                raise InvalidRequestError(f"header {name!r} contains a line break or NUL character")
             headers[name] = value
     return headers
 
@@ -198,7 +199,9 @@ def open_timeout_from(timeout: Union[httpx.Timeout, float, None]) -> Optional[fl
         value = timeout.connect if timeout.connect is not None else timeout.read
         return None if value is None else float(value)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"open_timeout must be a positive number of seconds, got {timeout!r}")
+        raise InvalidRequestError(
+            f"open_timeout must be a positive number of seconds, got {timeout!r}"
+        )
     return float(timeout)
 
 
@@ -279,23 +282,23 @@ def encode_event(event: Mapping[str, Any]) -> str:
     The event must be a mapping with a non-empty string ``type`` and JSON-serialisable values.
     """
     if not isinstance(event, Mapping):
-        raise TypeError(f"a realtime event must be a dict, got {type(event).__name__}")
+        raise InvalidRequestError(f"a realtime event must be a dict, got {type(event).__name__}")
     kind = event.get("type")
     if not isinstance(kind, str) or not kind:
-        raise ValueError(f"a realtime event needs a non-empty string 'type', got {kind!r}")
+        raise InvalidRequestError(f"a realtime event needs a non-empty string 'type', got {kind!r}")
     try:
         return json.dumps(dict(event), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"the {kind!r} event cannot be sent as JSON: {exc}") from None
+        raise InvalidRequestError(f"the {kind!r} event cannot be sent as JSON: {exc}") from None
 
 
 def encode_audio_append(pcm: Union[bytes, bytearray, memoryview]) -> str:
     """``input_audio_buffer.append`` carrying raw PCM16 (24 kHz mono, little-endian) as base64."""
     if not isinstance(pcm, (bytes, bytearray, memoryview)):
-        raise TypeError(f"audio must be bytes of PCM16 samples, got {type(pcm).__name__}")
+        raise InvalidRequestError(f"audio must be bytes of PCM16 samples, got {type(pcm).__name__}")
     data = bytes(pcm)
     if len(data) % 2:
-        raise ValueError(
+        raise InvalidRequestError(
             f"PCM16 audio has 2 bytes per sample, but {len(data)} bytes (an odd count) were given"
         )
     return encode_event(

@@ -13,17 +13,33 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import time
-from typing import Any, Callable, Generic, List, Mapping, Optional, Type, TypeVar, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Generic,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ._errors import InvalidResponseError
+from ._errors import InvalidRequestError, InvalidResponseError
 
 __all__ = [
+    "NOT_GIVEN",
     "ExtraHeaders",
+    "NotGiven",
     "ModelParser",
     "RequestOptions",
     "encode_json",
@@ -37,7 +53,36 @@ __all__ = [
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
-TimeoutTypes = Union[float, httpx.Timeout, None]
+
+class NotGiven:
+    """The type of :data:`NOT_GIVEN`: "this argument was left out", as distinct from ``None``.
+
+    ``timeout=None`` means *no timeout*; ``timeout=NOT_GIVEN`` (or leaving it out) means the
+    client's default.
+    """
+
+    _instance: Optional[NotGiven] = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+"""Left out: the client's setting applies (see :class:`NotGiven`)."""
+
+# A timeout: seconds, an httpx.Timeout, None for no timeout at all, or NOT_GIVEN for the default.
+TimeoutTypes = Union[float, httpx.Timeout, None, NotGiven]
 # The `extra_headers=` of every resource method: headers for this one call.
 ExtraHeaders = Optional[Mapping[str, str]]
 
@@ -72,9 +117,9 @@ def new_idempotency_key() -> str:
 def encode_path_segment(value: str) -> str:
     """Percent-encode one path segment, ``/`` included; ``.`` and ``..`` are encoded as well."""
     if not isinstance(value, str):
-        raise TypeError(f"an id must be a str, got {type(value).__name__}")
+        raise InvalidRequestError(f"an id must be a str, got {type(value).__name__}")
     if not value:
-        raise ValueError("an id must not be empty")
+        raise InvalidRequestError("an id must not be empty")
     encoded = quote(value, safe="")
     if encoded in (".", ".."):
         encoded = encoded.replace(".", "%2E")
@@ -84,9 +129,9 @@ def encode_path_segment(value: str) -> str:
 def encode_model_id(value: str) -> str:
     """Encode a model id for a path: each ``/``-separated part is encoded, the ``/`` kept."""
     if not isinstance(value, str):
-        raise TypeError(f"a model id must be a str, got {type(value).__name__}")
+        raise InvalidRequestError(f"a model id must be a str, got {type(value).__name__}")
     if not value or any(not part for part in value.split("/")):
-        raise ValueError(f"invalid model id {value!r}: expected 'provider/name'")
+        raise InvalidRequestError(f"invalid model id {value!r}: expected 'provider/name'")
     return "/".join(encode_path_segment(part) for part in value.split("/"))
 
 
@@ -102,7 +147,17 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan
 class RequestOptions:
     """One call as data: what to send. Built by the resources, sent by ``_http``."""
 
-    __slots__ = ("body", "content", "headers", "method", "params", "path", "timeout")
+    __slots__ = (
+        "body",
+        "content",
+        "headers",
+        "idempotency_key",
+        "max_retries",
+        "method",
+        "params",
+        "path",
+        "timeout",
+    )
 
     def __init__(
         self,
@@ -113,7 +168,9 @@ class RequestOptions:
         content: Optional[bytes] = None,
         params: Optional[Mapping[str, Any]] = None,
         headers: Optional[Mapping[str, str]] = None,
-        timeout: TimeoutTypes = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        max_retries: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -122,6 +179,8 @@ class RequestOptions:
         self.params = params
         self.headers = headers
         self.timeout = timeout
+        self.max_retries = max_retries
+        self.idempotency_key = idempotency_key
 
     def __repr__(self) -> str:
         return f"RequestOptions({self.method} {self.path})"
@@ -244,13 +303,99 @@ class ModelParser(Generic[T]):
 def model_body(params: Any, model: Type[Any], method_name: str) -> Any:
     """Accept a params model or a plain mapping; return the validated model.
 
-    A mapping is validated with the same rules (unknown fields rejected), so a typo is caught
-    before anything goes on the wire.
+    A mapping is validated with the same rules (unknown fields rejected, nested messages, tools
+    and parts too), so a typo is caught before anything goes on the wire; a failure is an
+    :class:`InvalidRequestError` naming each field once.
     """
     if isinstance(params, model):
         return params
     if isinstance(params, Mapping):
-        return model.model_validate(dict(params))
-    raise TypeError(
-        f"{method_name}() expects a {model.__name__} or a dict, got {type(params).__name__}"
+        try:
+            return model.model_validate(dict(params))
+        except ValidationError as exc:
+            raise invalid_request_error(f"{method_name}()", model, exc) from None
+    raise InvalidRequestError(
+        f"{method_name}() expects a {model.__name__}, a dict or keyword arguments, "
+        f"got {type(params).__name__}"
+    )
+
+
+_BRANCH_TYPES = frozenset({"str", "int", "float", "bool", "list", "dict", "none", "bytes"})
+
+
+def _is_branch(segment: Any) -> bool:
+    # pydantic names the union branch an error came from inside its location: a type ("str",
+    # "list[...]", "function-before[...]") or a discriminator's tag ("type=text").
+    return isinstance(segment, str) and (
+        "[" in segment or segment in _BRANCH_TYPES or segment.startswith("type=")
+    )
+
+
+def _one_branch(items: List[Any]) -> List[Any]:
+    """The errors of one union branch per union: the branch that got furthest (the caller
+    meant that one), with the branch names taken out of the locations."""
+    groups: Dict[Tuple[Any, ...], Dict[Any, int]] = {}
+    for item in items:
+        loc = tuple(item.get("loc", ()))
+        for i, segment in enumerate(loc):
+            if _is_branch(segment):
+                depth = groups.setdefault(loc[:i], {})
+                depth[segment] = max(depth.get(segment, 0), len(loc))
+                break
+    best = {prefix: max(depths, key=lambda k: depths[k]) for prefix, depths in groups.items()}
+    out = []
+    for item in items:
+        loc = tuple(item.get("loc", ()))
+        keep = True
+        for i, segment in enumerate(loc):
+            if _is_branch(segment):
+                keep = best.get(loc[:i]) == segment
+                break
+        if keep:
+            out.append({**item, "loc": tuple(p for p in loc if not _is_branch(p))})
+    return out
+
+
+_FIXES = {
+    "missing": "add it",
+    "extra_forbidden": "remove it or check its spelling",
+}
+
+
+def invalid_request_error(what: str, model: Type[Any], exc: ValidationError) -> InvalidRequestError:
+    """Turn a pydantic failure on request input into an :class:`InvalidRequestError` that names
+    each field once, says what was wrong and how to fix it (an unknown field gets the closest
+    known name, when there is one)."""
+    import difflib
+
+    items = _one_branch(exc.errors(include_url=False, include_context=False, include_input=False))
+    parts: List[str] = []
+    seen: Set[str] = set()
+    fields = list(getattr(model, "model_fields", {}))
+    for item in items:
+        loc = item.get("loc", ())
+        where = ".".join(str(p) for p in loc) or "(body)"
+        kind = item.get("type", "")
+        if kind == "extra_forbidden":
+            text = f"{where}: unknown field"
+            if len(loc) == 1:
+                close = difflib.get_close_matches(str(loc[0]), fields, n=1)
+                if close:
+                    text += f" (did you mean {close[0]!r}?)"
+            else:
+                text += " (remove it or check its spelling)"
+        elif kind == "union_tag_invalid":
+            # "Input tag 'type=x' found using _part_type() does not match ... 'type=text', ..."
+            msg = re.sub(r" found using \S+", "", str(item.get("msg", ""))).replace("type=", "")
+            text = f"{where}: unknown type: {msg.replace('Input tag', 'tag')}"
+        else:
+            text = f"{where}: {item.get('msg', 'invalid')}"
+            if kind in _FIXES:
+                text += f" ({_FIXES[kind]})"
+        if where in seen:
+            continue  # one problem per field: a union reports each of its branches
+        seen.add(where)
+        parts.append(text)
+    return InvalidRequestError(
+        f"{what}: invalid {model.__name__}: " + "; ".join(parts), details=items
     )

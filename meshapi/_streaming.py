@@ -40,6 +40,7 @@ from typing import (
 
 import httpx
 from pydantic import BaseModel, ValidationError
+from typing_extensions import Self
 
 from ._errors import (
     MAX_KEPT_TEXT,
@@ -51,10 +52,13 @@ from ._errors import (
     error_from_payload,
 )
 from ._limits import too_large
+from ._meta import ResponseMeta, response_meta
 from ._request import invalid_response_error
 from ._sse import SSEDecoder, SSELimitError
 
 __all__ = [
+    "APIResponse",
+    "AsyncAPIResponse",
     "AsyncStream",
     "Decoder",
     "Stream",
@@ -313,9 +317,18 @@ class _StreamBase(Generic[T]):
         """The gateway's request id (``x-request-id``), once the stream is open."""
         return self._core.request_id if self._core else None
 
+    @property
+    def _meta(self) -> Optional[ResponseMeta]:
+        """How the stream was answered (request id, status, headers, retries, time to the
+        headers), once it is open; ``None`` before."""
+        return response_meta(self._response) if self._response is not None else None
+
     def _check_openable(self) -> None:
         if self._closed:
-            raise MeshAPIError("this stream is closed", error_code="stream_closed")
+            raise MeshAPIError(
+                "this stream is closed: a stream is read once; call stream() again for a new one",
+                error_code="stream_closed",
+            )
 
     def _opened(self, response: httpx.Response) -> None:
         self._response = response
@@ -372,7 +385,7 @@ class Stream(_StreamBase[T]):
         assert self._response is not None
         return self._response
 
-    def __enter__(self) -> Stream[T]:
+    def __enter__(self) -> Self:
         self._open()
         return self
 
@@ -447,14 +460,14 @@ class AsyncStream(_StreamBase[T]):
         assert self._response is not None
         return self._response
 
-    def __await__(self) -> Generator[Any, None, AsyncStream[T]]:
-        async def opened() -> AsyncStream[T]:
+    def __await__(self) -> Generator[Any, None, Self]:
+        async def opened() -> Self:
             await self._open()
             return self
 
         return opened().__await__()
 
-    async def __aenter__(self) -> AsyncStream[T]:
+    async def __aenter__(self) -> Self:
         await self._open()
         return self
 
@@ -507,3 +520,124 @@ class AsyncStream(_StreamBase[T]):
         self._closed = True
         if self._response is not None:
             await self._response.aclose()
+
+
+# -- raw responses (client.with_raw_response / with_streaming_response) ------------------------
+
+
+class _APIResponseBase(Generic[T]):
+    """What both twins share: the ``httpx.Response``, what it said, and its parser."""
+
+    def __init__(self, response: httpx.Response, parse: Callable[[httpx.Response], T]) -> None:
+        self.http_response = response
+        self._parse = parse
+        self._parsed: List[T] = []
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (case-insensitive)."""
+        return self.http_response.headers
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status."""
+        return self.http_response.status_code
+
+    @property
+    def request_id(self) -> Optional[str]:
+        """The gateway's request id."""
+        return response_meta(self.http_response).request_id
+
+    @property
+    def _meta(self) -> ResponseMeta:
+        """Request id, status, headers, retries and time taken (as on a parsed answer)."""
+        return response_meta(self.http_response)
+
+    def _parsed_once(self) -> T:
+        if not self._parsed:
+            self._parsed.append(self._parse(self.http_response))
+        return self._parsed[0]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}] request_id={self.request_id!r}>"
+
+
+class APIResponse(_APIResponseBase[T]):
+    """An answer before parsing: ``client.with_raw_response.<resource>.<method>(...)`` (body
+    read) and ``with client.with_streaming_response.<resource>.<method>(...) as response:``
+    (body not read until asked: ``iter_bytes()``, ``iter_lines()``, ``read()``, ``parse()``).
+    """
+
+    def parse(self) -> T:
+        """The parsed answer, as the method itself returns it (reads the body first)."""
+        self.read()
+        return self._parsed_once()
+
+    def read(self) -> bytes:
+        """The whole body."""
+        try:
+            return self.http_response.read()
+        finally:
+            self.http_response.close()
+
+    def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]:
+        """The body as it arrives."""
+        return self.http_response.iter_bytes(chunk_size)
+
+    def iter_lines(self) -> Iterator[str]:
+        """The body as text lines, as they arrive."""
+        return self.http_response.iter_lines()
+
+    def close(self) -> None:
+        """Release the connection (the ``with`` block does it)."""
+        self.http_response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIResponse(_APIResponseBase[T]):
+    """The async twin of :class:`APIResponse` (``await response.parse()``)."""
+
+    async def parse(self) -> T:
+        """The parsed answer, as the method itself returns it (reads the body first)."""
+        await self.read()
+        return self._parsed_once()
+
+    async def read(self) -> bytes:
+        """The whole body."""
+        try:
+            return await self.http_response.aread()
+        finally:
+            await self.http_response.aclose()
+
+    def iter_bytes(self, chunk_size: Optional[int] = None) -> AsyncIterator[bytes]:
+        """The body as it arrives."""
+        return self.http_response.aiter_bytes(chunk_size)
+
+    def iter_lines(self) -> AsyncIterator[str]:
+        """The body as text lines, as they arrive."""
+        return self.http_response.aiter_lines()
+
+    async def close(self) -> None:
+        """Release the connection (the ``async with`` block does it)."""
+        await self.http_response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, Iterable, Optional, Set
+import inspect
+import json
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterable, Optional, Set
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .._errors import InvalidRequestError
+
+if TYPE_CHECKING:
+    from .._meta import ResponseMeta
 
 __all__ = [
     "CompletionTokensDetails",
@@ -20,7 +27,63 @@ __all__ = [
 # ==============================================================================================
 
 
-class _RequestPart(BaseModel):
+class _Model(BaseModel):
+    """What every model of the SDK has: ``to_dict()`` / ``to_json()``, and a constructor
+    signature (``help()``, ``inspect.signature``, editors) before its schema is built."""
+
+    if not TYPE_CHECKING:
+
+        def __init__(self, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                raise _invalid(type(self), exc) from None
+
+        # Tell pydantic this is its own __init__: validation (model_validate, nested models,
+        # response parsing) must not be routed through it, only direct construction.
+        __init__.__pydantic_base_init__ = True
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # defer_build leaves pydantic's signature as `(**data)` until first use; the fields
+        # are known already, so say them.
+        cls.__signature__ = _signature(cls)
+
+    def to_dict(self, *, exclude_none: bool = True) -> Dict[str, Any]:
+        """A JSON-ready dict of this object (fields by their wire names, ``None`` left out
+        unless ``exclude_none=False``; fields kept from the wire included)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=exclude_none)
+
+    def to_json(self, *, indent: Optional[int] = None, exclude_none: bool = True) -> str:
+        """:meth:`to_dict` as a JSON string."""
+        return json.dumps(self.to_dict(exclude_none=exclude_none), indent=indent)
+
+
+def _invalid(model: type, exc: ValidationError) -> InvalidRequestError:
+    from .._request import invalid_request_error
+
+    return invalid_request_error(f"{model.__name__}(...)", model, exc)
+
+
+def _signature(cls: type) -> inspect.Signature:
+    params = []
+    for name, field in getattr(cls, "model_fields", {}).items():
+        annotation = field.annotation if field.annotation is not None else Any
+        default = inspect.Parameter.empty if field.is_required() else field.get_default()
+        params.append(
+            inspect.Parameter(
+                field.alias or name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default,
+                annotation=annotation,
+            )
+        )
+    params.sort(key=lambda p: p.default is not inspect.Parameter.empty)
+    return inspect.Signature(params, return_annotation=None)
+
+
+class _RequestPart(_Model):
     """Base of request-only models nested inside a params model (messages, tools, parts...).
 
     Unknown fields are rejected so that a typo is reported, not dropped. Nested parts have no
@@ -33,7 +96,7 @@ class _RequestPart(BaseModel):
     )
 
 
-class RequestModel(BaseModel):
+class RequestModel(_Model):
     """Base of every request params model: forbids unknown fields, builds the wire body.
 
     ``extra_body`` holds fields the SDK does not model yet; they are merged into the body last,
@@ -65,12 +128,41 @@ class RequestModel(BaseModel):
         return body
 
 
-class ResponseModel(BaseModel):
-    """Base of every response model: unknown fields are kept and readable as attributes."""
+class ResponseModel(_Model):
+    """Base of every response model: fields the gateway adds beyond the model are kept, and
+    read through :attr:`extra_fields` (a misspelt declared field stays an error for type
+    checkers). ``_meta`` says how the answer arrived (:class:`meshapi.ResponseMeta`)."""
 
     model_config = ConfigDict(
         extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
     )
+
+    @property
+    def extra_fields(self) -> Dict[str, Any]:
+        """The fields the gateway sent that this model does not declare (a new field, a
+        provider's own), by their wire names."""
+        return dict(self.__pydantic_extra__ or {})
+
+    @property
+    def _meta(self) -> Optional[ResponseMeta]:
+        """How this answer arrived: request id, HTTP status, headers (``X-Mesh-Routing-*``,
+        the resolved model), retries taken, time elapsed. ``None`` on an object the SDK did not
+        receive (built by hand, or nested inside an answer: ask the answer)."""
+        from .._meta import meta_of
+
+        return meta_of(self)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal answers are equal however they arrived: the _meta bookkeeping is left out.
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return (
+            type(self) is type(other)
+            and self.__dict__ == other.__dict__
+            and self.__pydantic_extra__ == other.__pydantic_extra__
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 # ==============================================================================================

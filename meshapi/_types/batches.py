@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Literal, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Sequence, Union
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, _RequestPart
 
@@ -13,13 +14,24 @@ __all__ = [
     "BatchObject",
     "BatchRequestCounts",
     "BatchRequestItem",
+    "BatchRequestItemDict",
     "CreateBatchParams",
+    "CreateBatchParamsDict",
 ]
 
 
 # ==============================================================================================
 # Batches: /v1/batches
 # ==============================================================================================
+
+
+class BatchRequestItemDict(TypedDict, total=False):
+    """:class:`BatchRequestItem` as a dict."""
+
+    custom_id: Required[str]
+    method: Literal["POST"]
+    url: str
+    body: Required[Dict[str, Any]]
 
 
 class BatchRequestItem(_RequestPart):
@@ -31,10 +43,25 @@ class BatchRequestItem(_RequestPart):
     body: Dict[str, Any]
 
 
+if TYPE_CHECKING:
+    BatchRequestItemParam = Union[BatchRequestItemDict, BatchRequestItem]
+else:
+    BatchRequestItemParam = BatchRequestItem
+
+
+class CreateBatchParamsDict(TypedDict, total=False):
+    """:class:`CreateBatchParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    requests: Required[Sequence[BatchRequestItemParam]]
+    completion_window: Optional[str]
+    metadata: Optional[Dict[str, str]]
+
+
 class CreateBatchParams(RequestModel):
     """Body of ``POST /v1/batches``: the requests inline (no file upload), at least one."""
 
-    requests: List[BatchRequestItem] = Field(min_length=1)
+    requests: List[BatchRequestItemParam] = Field(min_length=1)
     completion_window: Optional[str] = None
     metadata: Optional[Dict[str, str]] = None
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Dict, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional, Sequence, Union
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage, _RequestPart
 
@@ -15,30 +16,58 @@ __all__ = [
     "ChatCompletionChunkChoice",
     "ChatCompletionMessage",
     "ChatCompletionParams",
+    "ChatCompletionParamsDict",
     "ChatCompletionResponse",
     "ChatMessage",
+    "ChatMessageDict",
     "ChoiceDelta",
     "ChoiceDeltaToolCall",
     "ChoiceDeltaToolCallFunction",
     "ContentPart",
+    "ContentPartFile",
+    "ContentPartFileDict",
     "ContentPartImage",
+    "ContentPartImageDict",
     "ContentPartInputAudio",
+    "ContentPartInputAudioDict",
     "ContentPartText",
+    "ContentPartTextDict",
     "ContentPartVideo",
+    "ContentPartVideoDict",
     "ImageURL",
+    "ImageURLDict",
     "InputAudio",
+    "InputAudioDict",
     "MessageParam",
     "Tool",
     "ToolCall",
+    "ToolCallDict",
     "ToolCallFunction",
+    "ToolCallFunctionDict",
+    "ToolDict",
     "ToolFunction",
+    "ToolFunctionDict",
+    "ToolParam",
     "VideoUrl",
+    "VideoUrlDict",
 ]
+
+# Each request model has a TypedDict twin, ``<Model>Dict``, for callers who write plain dicts:
+# type checkers check their keys, and at run time a dict is validated by the model itself, as
+# strictly (an unknown or misspelt key is an error naming it). A field that takes a model takes
+# its dict twin too; tests/unit/test_typed_dicts.py keeps every twin in step with its model.
 
 
 # ==============================================================================================
 # Chat completions: POST /v1/chat/completions
 # ==============================================================================================
+
+
+class ImageURLDict(TypedDict, total=False):
+    """:class:`ImageURL` as a dict."""
+
+    url: Required[str]
+    detail: Optional[str]
 
 
 class ImageURL(_RequestPart):
@@ -49,11 +78,35 @@ class ImageURL(_RequestPart):
     """``"auto"``, ``"low"`` or ``"high"``."""
 
 
+if TYPE_CHECKING:
+    ImageURLParam = Union[ImageURLDict, ImageURL]
+else:
+    ImageURLParam = ImageURL
+
+
+class ContentPartImageDict(TypedDict, total=False):
+    """:class:`ContentPartImage` as a dict."""
+
+    type: Literal["image_url"]
+    image_url: Required[Union[ImageURLDict, ImageURL]]
+    cache_control: Optional[Dict[str, Any]]
+
+
 class ContentPartImage(_RequestPart):
     """An image in a user message (vision)."""
 
     type: Literal["image_url"] = "image_url"
-    image_url: ImageURL
+    image_url: ImageURLParam
+    cache_control: Optional[Dict[str, Any]] = None
+    """Prompt caching hint for providers that take one (``{"type": "ephemeral"}``)."""
+
+
+class ContentPartTextDict(TypedDict, total=False):
+    """:class:`ContentPartText` as a dict."""
+
+    type: Literal["text"]
+    text: Required[str]
+    cache_control: Optional[Dict[str, Any]]
 
 
 class ContentPartText(_RequestPart):
@@ -61,6 +114,17 @@ class ContentPartText(_RequestPart):
 
     type: Literal["text"] = "text"
     text: str
+    cache_control: Optional[Dict[str, Any]] = None
+    """Prompt caching hint for providers that take one (``{"type": "ephemeral"}``)."""
+
+
+class InputAudioDict(TypedDict, total=False):
+    """:class:`InputAudio` as a dict."""
+
+    data: Optional[str]
+    format: Required[str]
+    uri: Optional[str]
+    url: Optional[str]
 
 
 class InputAudio(_RequestPart):
@@ -84,17 +148,59 @@ class InputAudio(_RequestPart):
         return self
 
 
+if TYPE_CHECKING:
+    InputAudioParam = Union[InputAudioDict, InputAudio]
+else:
+    InputAudioParam = InputAudio
+
+
+class ContentPartInputAudioDict(TypedDict, total=False):
+    """:class:`ContentPartInputAudio` as a dict."""
+
+    type: Literal["input_audio"]
+    input_audio: Required[Union[InputAudioDict, InputAudio]]
+
+
 class ContentPartInputAudio(_RequestPart):
     """An audio clip in a user message."""
 
     type: Literal["input_audio"] = "input_audio"
-    input_audio: InputAudio
+    input_audio: InputAudioParam
+
+
+class ContentPartFileDict(TypedDict, total=False):
+    """:class:`ContentPartFile` as a dict."""
+
+    type: Literal["file"]
+    file: Required[Dict[str, Any]]
+
+
+class ContentPartFile(_RequestPart):
+    """A file (a PDF...) in a user message: ``file`` holds ``file_id``, or ``filename`` and
+    ``file_data`` (a ``data:`` URL)."""
+
+    type: Literal["file"] = "file"
+    file: Dict[str, Any]
+
+
+class VideoUrlDict(TypedDict, total=False):
+    """:class:`VideoUrl` as a dict."""
+
+    url: Required[str]
 
 
 class VideoUrl(_RequestPart):
     """The video of a ``video_url`` content part."""
 
     url: str
+
+
+class ContentPartVideoDict(TypedDict, total=False):
+    """:class:`ContentPartVideo` as a dict."""
+
+    type: Literal["video_url"]
+    video_url: Required[Union[VideoUrlDict, VideoUrl]]
+    fps: Optional[str]
 
 
 class ContentPartVideo(_RequestPart):
@@ -106,15 +212,57 @@ class ContentPartVideo(_RequestPart):
     fps: Optional[str] = None
 
 
-# A dict is tried first so that it goes to the wire exactly as given (new part types such as
-# "file", or provider fields such as "cache_control"); models are kept as the models they are.
-ContentPart = Annotated[
-    Union[
-        Dict[str, Any], ContentPartText, ContentPartImage, ContentPartInputAudio, ContentPartVideo
-    ],
-    Field(union_mode="left_to_right"),
-]
-"""One part of a multimodal message: a content part model or a plain dict."""
+def _part_type(value: Any) -> Any:
+    # The tag of a content part: a dict's "type" (text when left out, as the model's default),
+    # a model's own.
+    # The "type=" prefix marks the tag in an error's location, so that it can be left out there.
+    if isinstance(value, dict):
+        return f"type={value.get('type', 'text')}"
+    return f"type={getattr(value, 'type', None)}"
+
+
+if TYPE_CHECKING:
+    ContentPart = Union[
+        ContentPartTextDict,
+        ContentPartImageDict,
+        ContentPartInputAudioDict,
+        ContentPartFileDict,
+        ContentPartVideoDict,
+        ContentPartText,
+        ContentPartImage,
+        ContentPartInputAudio,
+        ContentPartFile,
+        ContentPartVideo,
+    ]
+else:
+    # A dict is validated by the model its "type" names, as strictly as the model itself.
+    ContentPart = Annotated[
+        Union[
+            Annotated[ContentPartText, Tag("type=text")],
+            Annotated[ContentPartImage, Tag("type=image_url")],
+            Annotated[ContentPartInputAudio, Tag("type=input_audio")],
+            Annotated[ContentPartFile, Tag("type=file")],
+            Annotated[ContentPartVideo, Tag("type=video_url")],
+        ],
+        Discriminator(_part_type),
+    ]
+"""One part of a multimodal message: a content part model or its dict."""
+
+
+class ToolCallFunctionDict(TypedDict, total=False):
+    """:class:`ToolCallFunction` as a dict."""
+
+    name: Required[str]
+    arguments: Required[str]
+
+
+class ToolCallDict(TypedDict, total=False):
+    """:class:`ToolCall` as a dict."""
+
+    id: Required[str]
+    type: str
+    function: Required[Union[ToolCallFunctionDict, ToolCallFunction]]
+    thought_signature: Optional[str]
 
 
 class ToolCallFunction(ResponseModel):
@@ -142,6 +290,25 @@ class ToolCall(ResponseModel):
     """Set by some models (Gemini); sent back as it came on the assistant turn."""
 
 
+if TYPE_CHECKING:
+    ToolCallParam = Union[ToolCallDict, "ToolCall"]
+else:
+    ToolCallParam = ToolCall
+
+
+class ChatMessageDict(TypedDict, total=False):
+    """:class:`ChatMessage` as a dict."""
+
+    role: Required[Literal["system", "user", "assistant", "tool", "developer"]]
+    content: Optional[Union[str, Sequence[ContentPart]]]
+    name: Optional[str]
+    tool_calls: Optional[Sequence[ToolCallParam]]
+    tool_call_id: Optional[str]
+    refusal: Optional[str]
+    audio: Optional[Dict[str, Any]]
+    reasoning_details: Optional[List[Dict[str, Any]]]
+
+
 class ChatMessage(_RequestPart):
     """One message of a conversation sent to the gateway.
 
@@ -153,9 +320,9 @@ class ChatMessage(_RequestPart):
     role: Literal["system", "user", "assistant", "tool", "developer"]
     content: Optional[Union[str, List[ContentPart]]] = None
     name: Optional[str] = None
-    tool_calls: Optional[
-        List[Annotated[Union[Dict[str, Any], ToolCall], Field(union_mode="left_to_right")]]
-    ] = None
+    tool_calls: Optional[List[ToolCallParam]] = None
+    """Tool calls as the reply carried them; unknown keys on them are kept and sent back
+    (providers attach data they need to see again), so they are not checked for typos."""
     tool_call_id: Optional[str] = None
     refusal: Optional[str] = None
     audio: Optional[Dict[str, Any]] = None
@@ -217,20 +384,26 @@ class ChatCompletionMessage(ResponseModel):
         )
 
 
-def _reply_to_param(message: ChatCompletionMessage) -> ChatMessage:
-    return message.to_param()
+def _message_in(value: Any) -> Any:
+    # A reply put back into the conversation is sent as the message it is (to_param()).
+    return value.to_param() if isinstance(value, ChatCompletionMessage) else value
 
 
-MessageParam = Annotated[
-    Union[
-        Dict[str, Any],
-        ChatMessage,
-        Annotated[ChatCompletionMessage, AfterValidator(_reply_to_param)],
-    ],
-    Field(union_mode="left_to_right"),
-]
-"""A message in a request: a :class:`ChatMessage`, a plain dict (sent as given), or a
+if TYPE_CHECKING:
+    MessageParam = Union[ChatMessageDict, ChatMessage, ChatCompletionMessage]
+else:
+    MessageParam = Annotated[ChatMessage, BeforeValidator(_message_in)]
+"""A message in a request: a :class:`ChatMessage`, its dict (validated as strictly), or a
 :class:`ChatCompletionMessage` from an earlier reply (converted with ``to_param()``)."""
+
+
+class ToolFunctionDict(TypedDict, total=False):
+    """:class:`ToolFunction` as a dict."""
+
+    name: Required[str]
+    description: Optional[str]
+    parameters: Optional[Dict[str, Any]]
+    strict: Optional[bool]
 
 
 class ToolFunction(_RequestPart):
@@ -242,11 +415,75 @@ class ToolFunction(_RequestPart):
     strict: Optional[bool] = None
 
 
+if TYPE_CHECKING:
+    ToolFunctionParam = Union[ToolFunctionDict, ToolFunction]
+else:
+    ToolFunctionParam = ToolFunction
+
+
+class ToolDict(TypedDict, total=False):
+    """:class:`Tool` as a dict."""
+
+    type: Literal["function"]
+    function: Required[Union[ToolFunctionDict, ToolFunction]]
+    cache_control: Optional[Dict[str, Any]]
+
+
 class Tool(_RequestPart):
     """A tool offered to the model. Only function tools exist in chat completions."""
 
     type: Literal["function"] = "function"
-    function: ToolFunction
+    function: ToolFunctionParam
+    cache_control: Optional[Dict[str, Any]] = None
+    """Prompt caching hint for providers that take one (``{"type": "ephemeral"}``)."""
+
+
+if TYPE_CHECKING:
+    ToolParam = Union[ToolDict, Tool]
+else:
+    ToolParam = Tool
+"""A tool in a request: a :class:`Tool` or its dict."""
+
+
+class ChatCompletionParamsDict(TypedDict, total=False):
+    """:class:`ChatCompletionParams` as a dict (the keyword arguments of ``create``)."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Optional[str]
+    messages: Required[Sequence[MessageParam]]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    max_tokens: Optional[int]
+    max_completion_tokens: Optional[int]
+    stop: Optional[Union[str, List[str]]]
+    n: Optional[int]
+    seed: Optional[int]
+    presence_penalty: Optional[float]
+    frequency_penalty: Optional[float]
+    logit_bias: Optional[Dict[Union[int, str], int]]
+    logprobs: Optional[bool]
+    top_logprobs: Optional[int]
+    user: Optional[str]
+    response_format: Optional[Dict[str, Any]]
+    tools: Optional[Sequence[ToolParam]]
+    tool_choice: Optional[Union[str, Dict[str, Any]]]
+    parallel_tool_calls: Optional[bool]
+    stream: Optional[bool]
+    stream_options: Optional[Dict[str, Any]]
+    reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high"]]
+    upstream_timeout: Optional[float]
+    cache: Optional[Union[bool, Dict[str, Any]]]
+    transforms: Optional[List[str]]
+    template: Optional[str]
+    variables: Optional[Dict[str, Any]]
+    session_id: Optional[str]
+    modality: Optional[str]
+    image: Optional[Dict[str, Any]]
+    async_mode: Optional[bool]
+    modalities: Optional[List[str]]
+    audio: Optional[Dict[str, Any]]
+    models: Optional[List[str]]
+    provider: Optional[Dict[str, Any]]
 
 
 class ChatCompletionParams(RequestModel):
@@ -274,9 +511,7 @@ class ChatCompletionParams(RequestModel):
     top_logprobs: Optional[int] = None
     user: Optional[str] = None
     response_format: Optional[Dict[str, Any]] = None
-    tools: Optional[
-        List[Annotated[Union[Dict[str, Any], Tool], Field(union_mode="left_to_right")]]
-    ] = None
+    tools: Optional[List[ToolParam]] = None
     tool_choice: Optional[Union[str, Dict[str, Any]]] = None
     """``"auto"``, ``"none"``, ``"required"`` or ``{"type": "function", "function": {...}}``."""
     parallel_tool_calls: Optional[bool] = None
@@ -284,9 +519,13 @@ class ChatCompletionParams(RequestModel):
     stream_options: Optional[Dict[str, Any]] = None
     reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high"]] = None
     # MeshAPI fields
-    timeout: Optional[float] = Field(default=None, gt=0)
-    """Upstream timeout in seconds for this completion (the gateway's own default is 300 s); not
-    the client's HTTP timeout, which is the per-call option."""
+    upstream_timeout: Optional[float] = Field(
+        default=None, gt=0, validation_alias="timeout", serialization_alias="timeout"
+    )
+    """Sent as ``timeout``: the upstream timeout in seconds for this completion (the gateway's
+    own default is 300 s). ``ChatCompletionParams(timeout=30)`` works too (the 0.1.11 name); as
+    a keyword argument of ``create()``, ``timeout=`` is the client's HTTP timeout, so use
+    ``upstream_timeout=`` there."""
     cache: Optional[Union[bool, Dict[str, Any]]] = None
     """Gateway response caching for this request."""
     transforms: Optional[List[str]] = None

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Dict, List, Optional, Set, Union
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Union,
+)
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage, _RequestPart
 from .chat import MessageParam
 
 __all__ = [
     "CompareModelOverride",
+    "CompareModelOverrideDict",
     "CompareParams",
+    "CompareParamsDict",
     "CompareResponse",
     "CompareResult",
     "CompareStreamEvent",
@@ -23,14 +37,54 @@ __all__ = [
 # ==============================================================================================
 
 
+class CompareModelOverrideDict(TypedDict, total=False):
+    """:class:`CompareModelOverride` as a dict."""
+
+    model: Required[str]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    max_tokens: Optional[int]
+    reasoning_effort: Optional[str]
+
+
 class CompareModelOverride(_RequestPart):
-    """Per-model parameters for one model of a compare call. Pass a dict for other fields."""
+    """Per-model parameters for one model of a compare call. A dict may carry any other
+    chat field: the gateway applies it to that model's request."""
 
     model: str
     temperature: Optional[float] = None
     top_p: Optional[float] = None
     max_tokens: Optional[int] = None
     reasoning_effort: Optional[str] = None
+
+
+# Overrides stay open: the gateway applies any field besides ``model`` to that model's request,
+# so a dict goes to the wire as given (a model is checked as usual).
+if TYPE_CHECKING:
+    CompareModelOverrideParam = Union[
+        CompareModelOverride, CompareModelOverrideDict, Dict[str, Any]
+    ]
+else:
+    CompareModelOverrideParam = Annotated[
+        Union[Dict[str, Any], CompareModelOverride], Field(union_mode="left_to_right")
+    ]
+
+
+class CompareParamsDict(TypedDict, total=False):
+    """:class:`CompareParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    models: Required[List[str]]
+    messages: Required[Sequence[MessageParam]]
+    model_overrides: Optional[List[CompareModelOverrideParam]]
+    comparison_model: Optional[str]
+    comparison_instructions: Optional[str]
+    temperature: Optional[float]
+    max_tokens: Optional[int]
+    skip_comparison: Optional[bool]
+    template: Optional[str]
+    variables: Optional[Dict[str, Any]]
+    stream: Optional[bool]
 
 
 class CompareParams(RequestModel):
@@ -42,13 +96,7 @@ class CompareParams(RequestModel):
 
     models: List[str] = Field(min_length=1, max_length=10)
     messages: List[MessageParam]
-    model_overrides: Optional[
-        List[
-            Annotated[
-                Union[Dict[str, Any], CompareModelOverride], Field(union_mode="left_to_right")
-            ]
-        ]
-    ] = None
+    model_overrides: Optional[List[CompareModelOverrideParam]] = None
     comparison_model: Optional[str] = None
     comparison_instructions: Optional[str] = None
     temperature: Optional[float] = None

@@ -6,25 +6,51 @@ import base64
 import binascii
 import sys
 from array import array
-from typing import Annotated, Any, Dict, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional, Sequence, Union
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage, _RequestPart
 
 __all__ = [
     "EmbeddingsData",
     "EmbeddingsParams",
+    "EmbeddingsParamsDict",
     "EmbeddingsResponse",
     "ImageEmbeddingUrl",
+    "ImageEmbeddingUrlDict",
     "MultimodalEmbeddingInput",
+    "MultimodalEmbeddingInputDict",
     "VideoEmbeddingUrl",
+    "VideoEmbeddingUrlDict",
 ]
 
 
 # ==============================================================================================
 # Embeddings: POST /v1/embeddings
 # ==============================================================================================
+
+
+class ImageEmbeddingUrlDict(TypedDict, total=False):
+    """:class:`ImageEmbeddingUrl` as a dict."""
+
+    url: Required[str]
+
+
+class VideoEmbeddingUrlDict(TypedDict, total=False):
+    """:class:`VideoEmbeddingUrl` as a dict."""
+
+    url: Required[str]
+
+
+class MultimodalEmbeddingInputDict(TypedDict, total=False):
+    """:class:`MultimodalEmbeddingInput` as a dict."""
+
+    type: Required[Literal["text", "image_url", "video_url"]]
+    text: Optional[str]
+    image_url: Optional[Union[ImageEmbeddingUrlDict, ImageEmbeddingUrl]]
+    video_url: Optional[Union[VideoEmbeddingUrlDict, VideoEmbeddingUrl]]
 
 
 class ImageEmbeddingUrl(_RequestPart):
@@ -55,6 +81,60 @@ class MultimodalEmbeddingInput(_RequestPart):
         return self
 
 
+class EmbeddingsParamsDict(TypedDict, total=False):
+    """:class:`EmbeddingsParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Required[str]
+    input: Required[
+        Union[
+            str,
+            List[str],
+            List[int],
+            List[List[int]],
+            Sequence[Union[MultimodalEmbeddingInputDict, MultimodalEmbeddingInput]],
+        ]
+    ]
+    dimensions: Optional[int]
+    encoding_format: Optional[Literal["float", "base64"]]
+    input_type: Optional[str]
+    instructions: Optional[str]
+    sparse_embedding: Optional[bool]
+    provider: Optional[Union[str, Dict[str, Any]]]
+    user: Optional[str]
+
+
+def _input_kind(value: Any) -> str:
+    # Which form `input` takes, so that a mistake is reported against that form only.
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, str) for v in value):
+            return "texts"
+        if all(isinstance(v, int) for v in value):
+            return "tokens"
+        if all(isinstance(v, (list, tuple)) for v in value):
+            return "token_lists"
+    return "parts"
+
+
+if TYPE_CHECKING:
+    EmbeddingsInput = Union[
+        str, List[str], List[int], List[List[int]], List[MultimodalEmbeddingInput]
+    ]
+else:
+    EmbeddingsInput = Annotated[
+        Union[
+            Annotated[str, Tag("text")],
+            Annotated[List[str], Tag("texts")],
+            Annotated[List[int], Tag("tokens")],
+            Annotated[List[List[int]], Tag("token_lists")],
+            Annotated[List[MultimodalEmbeddingInput], Tag("parts")],
+        ],
+        Discriminator(_input_kind),
+    ]
+
+
 class EmbeddingsParams(RequestModel):
     """Body of ``POST /v1/embeddings``.
 
@@ -65,7 +145,7 @@ class EmbeddingsParams(RequestModel):
     """
 
     model: str
-    input: Union[str, List[str], List[int], List[List[int]], List[MultimodalEmbeddingInput]]
+    input: EmbeddingsInput
     dimensions: Optional[int] = Field(default=None, ge=1)
     encoding_format: Optional[Literal["float", "base64"]] = None
     input_type: Optional[str] = None

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, Dict, List, Literal, Optional, Union
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
 
 __all__ = [
     "ImageData",
     "ImageGenerationParams",
+    "ImageGenerationParamsDict",
     "ImageGenerationResponse",
     "ImageStreamEvent",
     "ImageUsage",
@@ -20,6 +22,34 @@ __all__ = [
 # ==============================================================================================
 # Images: POST /v1/images/generations
 # ==============================================================================================
+
+
+class ImageGenerationParamsDict(TypedDict, total=False):
+    """:class:`ImageGenerationParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    prompt: Required[str]
+    model: Optional[str]
+    n: Optional[int]
+    size: Optional[str]
+    quality: Optional[str]
+    response_format: Optional[Literal["url", "b64_json"]]
+    output_format: Optional[Literal["png", "jpeg", "webp"]]
+    output_compression: Optional[int]
+    background: Optional[Literal["transparent", "opaque", "auto"]]
+    moderation: Optional[Literal["low", "auto"]]
+    partial_images: Optional[int]
+    stream: Optional[bool]
+    user: Optional[str]
+    aspect_ratio: Optional[str]
+    resolution: Optional[str]
+    image: Optional[Union[str, List[str]]]
+    seed: Optional[int]
+    sequential_image_generation: Optional[Literal["auto", "disabled"]]
+    sequential_image_generation_options: Optional[Dict[str, Any]]
+    guidance_scale: Optional[float]
+    watermark: Optional[bool]
+    optimize_prompt_options: Optional[Dict[str, Any]]
 
 
 class ImageGenerationParams(RequestModel):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional
+from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from ._base import RequestModel, ResponseModel
 
-__all__ = ["ModelInfo", "ModelPricing", "ModelSearchParams", "ModelsPage"]
+__all__ = ["ModelInfo", "ModelPricing", "ModelSearchParams", "ModelSearchParamsDict", "ModelsPage"]
 
 
 # ==============================================================================================
@@ -48,6 +49,22 @@ class ModelInfo(ResponseModel):
 # ==============================================================================================
 # Model search: GET /v1/models/search (one page of the catalogue)
 # ==============================================================================================
+
+
+class ModelSearchParamsDict(TypedDict, total=False):
+    """:class:`ModelSearchParams` as a dict (the keyword arguments of ``search``)."""
+
+    extra_body: Optional[Dict[str, Any]]
+    q: Optional[str]
+    free: Optional[bool]
+    discounted: Optional[bool]
+    input_modality: Optional[List[str]]
+    output_modality: Optional[List[str]]
+    brand: Optional[List[str]]
+    sort: Optional[Literal["brand", "name", "id", "context_length"]]
+    order: Optional[Literal["asc", "desc"]]
+    limit: Optional[int]
+    offset: Optional[int]
 
 
 class ModelSearchParams(RequestModel):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional, Sequence, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, _RequestPart
 
 __all__ = [
     "ModerationImageUrl",
+    "ModerationImageUrlDict",
     "ModerationInputItem",
+    "ModerationInputItemDict",
     "ModerationParams",
+    "ModerationParamsDict",
     "ModerationResponse",
     "ModerationResult",
 ]
@@ -22,10 +26,24 @@ __all__ = [
 # ==============================================================================================
 
 
+class ModerationImageUrlDict(TypedDict, total=False):
+    """:class:`ModerationImageUrl` as a dict."""
+
+    url: Required[str]
+
+
 class ModerationImageUrl(_RequestPart):
     """The image of an ``image_url`` moderation input: an ``https:`` or ``data:`` URL."""
 
     url: str
+
+
+class ModerationInputItemDict(TypedDict, total=False):
+    """:class:`ModerationInputItem` as a dict."""
+
+    type: Required[Literal["text", "image_url"]]
+    text: Optional[str]
+    image_url: Optional[Union[ModerationImageUrlDict, ModerationImageUrl]]
 
 
 class ModerationInputItem(_RequestPart):
@@ -45,11 +63,43 @@ class ModerationInputItem(_RequestPart):
         return self
 
 
+class ModerationParamsDict(TypedDict, total=False):
+    """:class:`ModerationParams` as a dict (the keyword arguments of ``create``)."""
+
+    extra_body: Optional[Dict[str, Any]]
+    input: Required[
+        Union[str, Sequence[str], Sequence[Union[ModerationInputItemDict, ModerationInputItem]]]
+    ]
+    model: str
+
+
+def _input_kind(value: Any) -> str:
+    # Which form `input` takes, so that a mistake is reported against that form only.
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return "texts"
+    return "parts"
+
+
+if TYPE_CHECKING:
+    ModerationInput = Union[str, List[str], List[ModerationInputItem]]
+else:
+    ModerationInput = Annotated[
+        Union[
+            Annotated[str, Tag("text")],
+            Annotated[List[str], Tag("texts")],
+            Annotated[List[ModerationInputItem], Tag("parts")],
+        ],
+        Discriminator(_input_kind),
+    ]
+
+
 class ModerationParams(RequestModel):
     """Body of ``POST /v1/moderations``: one text, several texts, or text and image parts. The
     answer has one result per string or part, in order. ``model`` is always sent."""
 
-    input: Union[str, List[str], List[ModerationInputItem]]
+    input: ModerationInput
     model: str = "omni-moderation-latest"
 
     @field_validator("input")

@@ -5,21 +5,26 @@ from __future__ import annotations
 from typing import Any, ClassVar, Dict, List, Optional, Set, Union
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
 
 __all__ = [
     "BulkEmbedRequest",
+    "BulkEmbedRequestDict",
     "BulkEmbedResponse",
     "BulkEmbedResult",
     "InitUploadRequest",
+    "InitUploadRequestDict",
     "InitUploadResponse",
     "RagFileListResponse",
     "RagFileStatus",
     "SearchRequest",
+    "SearchRequestDict",
     "SearchResponse",
     "SearchResult",
     "UploadFileParams",
+    "UploadFileParamsDict",
 ]
 
 
@@ -32,6 +37,16 @@ __all__ = [
 _Timestamp = Union[int, str]
 
 
+class InitUploadRequestDict(TypedDict, total=False):
+    """:class:`InitUploadRequest` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    file_name: Required[str]
+    mime_type: Required[str]
+    embed: Optional[bool]
+    metadata: Optional[Dict[str, Any]]
+
+
 class InitUploadRequest(RequestModel):
     """Body of ``POST /v1/files``: announce a file and get a signed URL to PUT its bytes to."""
 
@@ -40,6 +55,17 @@ class InitUploadRequest(RequestModel):
     embed: Optional[bool] = None
     """Embed the file as soon as it is uploaded."""
     metadata: Optional[Dict[str, Any]] = None
+
+
+class UploadFileParamsDict(TypedDict, total=False):
+    """:class:`UploadFileParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    file_name: Required[str]
+    mime_type: Required[str]
+    content: Required[bytes]
+    embed: Optional[bool]
+    metadata: Optional[Dict[str, Any]]
 
 
 class UploadFileParams(RequestModel):
@@ -108,6 +134,15 @@ class RagFileListResponse(ResponseModel):
     offset: Optional[int] = None
 
 
+class BulkEmbedRequestDict(TypedDict, total=False):
+    """:class:`BulkEmbedRequest` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    file_ids: Required[List[str]]
+    wait: Optional[bool]
+    metadata: Optional[Dict[str, Any]]
+
+
 class BulkEmbedRequest(RequestModel):
     """Body of ``POST /v1/files/embed``: 1-100 file ids; ``wait`` blocks until embedding ends."""
 
@@ -129,6 +164,18 @@ class BulkEmbedResponse(ResponseModel):
     """The answer of ``POST /v1/files/embed``: one result per file."""
 
     results: List[BulkEmbedResult]
+
+
+class SearchRequestDict(TypedDict, total=False):
+    """:class:`SearchRequest` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    query: Required[str]
+    top_k: Optional[int]
+    file_ids: Optional[List[str]]
+    filter: Optional[Dict[str, Any]]
+    date_from: Optional[int]
+    date_to: Optional[int]
 
 
 class SearchRequest(RequestModel):

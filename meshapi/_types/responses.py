@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Optional, Sequence, Union
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
 from .chat import MessageParam
@@ -15,6 +16,7 @@ __all__ = [
     "ResponseOutputContent",
     "ResponseOutputItem",
     "ResponsesParams",
+    "ResponsesParamsDict",
     "ResponsesResponse",
     "ResponsesStreamEvent",
     "ResponsesUsage",
@@ -24,6 +26,60 @@ __all__ = [
 # ==============================================================================================
 # Responses: POST /v1/responses
 # ==============================================================================================
+
+
+def _input_kind(value: Any) -> str:
+    # A role without a "type" is a chat message (checked strictly); anything else is an input
+    # item of the Responses API (function_call_output, ...), sent as given.
+    if isinstance(value, dict):
+        return "message" if "role" in value and "type" not in value else "item"
+    return "item" if isinstance(value, (str, bytes)) else "message"
+
+
+if TYPE_CHECKING:
+    ResponseInputItem = Union[MessageParam, Dict[str, Any]]
+else:
+    ResponseInputItem = Annotated[
+        Union[Annotated[MessageParam, Tag("message")], Annotated[Dict[str, Any], Tag("item")]],
+        Discriminator(_input_kind),
+    ]
+"""One item of ``input``: a chat message (its dict checked as strictly as
+:class:`ChatMessage`), or any other input item of the Responses API as a dict."""
+
+
+class ResponsesParamsDict(TypedDict, total=False):
+    """:class:`ResponsesParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    model: Optional[str]
+    input: Required[Union[str, Sequence[ResponseInputItem]]]
+    instructions: Optional[str]
+    reasoning: Optional[Dict[str, Any]]
+    max_output_tokens: Optional[int]
+    tools: Optional[List[Dict[str, Any]]]
+    tool_choice: Optional[Union[str, Dict[str, Any]]]
+    parallel_tool_calls: Optional[bool]
+    response_format: Optional[Dict[str, Any]]
+    text: Optional[Dict[str, Any]]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    previous_response_id: Optional[str]
+    metadata: Optional[Dict[str, Any]]
+    store: Optional[bool]
+    background: Optional[bool]
+    include: Optional[List[str]]
+    truncation: Optional[str]
+    user: Optional[str]
+    upstream_timeout: Optional[float]
+    thinking: Optional[Dict[str, Any]]
+    caching: Optional[Union[bool, Dict[str, Any]]]
+    expire_at: Optional[int]
+    max_tool_calls: Optional[int]
+    context_management: Optional[Union[Dict[str, Any], List[Dict[str, Any]]]]
+    plugins: Optional[List[Dict[str, Any]]]
+    template: Optional[str]
+    variables: Optional[Dict[str, Any]]
+    stream: Optional[bool]
 
 
 class ResponsesParams(RequestModel):
@@ -36,7 +92,7 @@ class ResponsesParams(RequestModel):
 
     model: Optional[str] = None
     """A model id, or ``"auto"`` for the gateway's auto router."""
-    input: Union[str, List[MessageParam]]
+    input: Union[str, List[ResponseInputItem]]
     instructions: Optional[str] = None
     reasoning: Optional[Dict[str, Any]] = None
     """For example ``{"effort": "medium"}``."""
@@ -58,9 +114,13 @@ class ResponsesParams(RequestModel):
     include: Optional[List[str]] = None
     truncation: Optional[str] = None
     user: Optional[str] = Field(default=None, max_length=256)
-    timeout: Optional[float] = Field(default=None, gt=0)
-    """Upstream timeout in seconds for this response (the gateway's own default is 300 s); not
-    the client's HTTP timeout, which is the per-call option."""
+    upstream_timeout: Optional[float] = Field(
+        default=None, gt=0, validation_alias="timeout", serialization_alias="timeout"
+    )
+    """Sent as ``timeout``: the upstream timeout in seconds for this response (the gateway's
+    own default is 300 s). ``ResponsesParams(timeout=30)`` works too (the 0.1.11 name); as
+    a keyword argument of ``create()``, ``timeout=`` is the client's HTTP timeout, so use
+    ``upstream_timeout=`` there."""
     thinking: Optional[Dict[str, Any]] = None
     caching: Optional[Union[bool, Dict[str, Any]]] = None
     expire_at: Optional[int] = None

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional
+from typing import Any, Dict, List, Literal, Optional, Sequence
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
 from .chat import MessageParam
 
-__all__ = ["AutoRouterMeta", "RouterSelectParams", "RouterSelectResponse"]
+__all__ = ["AutoRouterMeta", "RouterSelectParams", "RouterSelectParamsDict", "RouterSelectResponse"]
 
 
 # ==============================================================================================
 # Router select: POST /v1/router/select
 # ==============================================================================================
+
+
+class RouterSelectParamsDict(TypedDict, total=False):
+    """:class:`RouterSelectParams` as a dict (the keyword arguments of ``select``)."""
+
+    extra_body: Optional[Dict[str, Any]]
+    messages: Required[Sequence[MessageParam]]
+    api_type: Literal["completions", "responses", "embeddings"]
+    exclude_models: Optional[List[str]]
 
 
 class RouterSelectParams(RequestModel):

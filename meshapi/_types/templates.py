@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
+
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
 from .chat import MessageParam
 
 __all__ = [
     "CreateTemplateParams",
+    "CreateTemplateParamsDict",
     "DeleteTemplateResponse",
     "TemplateSummary",
     "UpdateTemplateParams",
+    "UpdateTemplateParamsDict",
 ]
 
 
 # ==============================================================================================
 # Templates: /v1/templates
 # ==============================================================================================
+
+
+class CreateTemplateParamsDict(TypedDict, total=False):
+    """:class:`CreateTemplateParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    name: Required[str]
+    description: Optional[str]
+    system: Optional[str]
+    messages: Optional[Sequence[MessageParam]]
+    model: Optional[str]
+    params: Optional[Dict[str, Any]]
+    variables: Optional[List[str]]
 
 
 class CreateTemplateParams(RequestModel):
@@ -33,6 +50,19 @@ class CreateTemplateParams(RequestModel):
     model: Optional[str] = None
     params: Optional[Dict[str, Any]] = None
     variables: Optional[List[str]] = None
+
+
+class UpdateTemplateParamsDict(TypedDict, total=False):
+    """:class:`UpdateTemplateParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    name: Optional[str]
+    description: Optional[str]
+    system: Optional[str]
+    messages: Optional[Sequence[MessageParam]]
+    model: Optional[str]
+    params: Optional[Dict[str, Any]]
+    variables: Optional[List[str]]
 
 
 class UpdateTemplateParams(RequestModel):

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional
+from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
 
-__all__ = ["WebSearchParams", "WebSearchResponse", "WebSearchResultItem"]
+__all__ = ["WebSearchParams", "WebSearchParamsDict", "WebSearchResponse", "WebSearchResultItem"]
 
 
 # ==============================================================================================
 # Web search: POST /v1/web/search
 # ==============================================================================================
+
+
+class WebSearchParamsDict(TypedDict, total=False):
+    """:class:`WebSearchParams` as a dict (the keyword arguments of ``search``)."""
+
+    extra_body: Optional[Dict[str, Any]]
+    query: Required[str]
+    model: Optional[str]
+    provider: Optional[Literal["native", "tavily"]]
+    max_results: int
+    search_depth: Literal["basic", "advanced"]
+    include_domains: Optional[List[str]]
+    exclude_domains: Optional[List[str]]
+    include_answer: bool
 
 
 class WebSearchParams(RequestModel):

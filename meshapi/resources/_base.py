@@ -2,21 +2,23 @@
 declared endpoint (:mod:`meshapi._endpoint`) and opens a stream.
 
 A resource method is one line: ``return self._call(ENDPOINT, *path_args, params=..., query=...,
-**options)`` (``await``-ed in the async twin), or ``return self._stream(ENDPOINT, params=...,
-**options)`` for a stream. Everything the call decides is in the declaration; these bases only
-send.
+options=kwargs)`` (``await``-ed in the async twin), or ``return self._stream(ENDPOINT,
+params=..., options=kwargs)`` for a stream; ``kwargs`` (the method's ``**kwargs``, passed as one
+mapping so that a body field may be called ``params`` or ``query``) are the per-call options and,
+when no params object was given, the body's fields (:meth:`meshapi._endpoint._Route.build` tells
+them apart). Everything
+the call decides is in the declaration; these bases only send.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Type, TypeVar
+from typing import Any, Mapping, Optional, Type, TypeVar
 
-from .._endpoint import CallOptions, Endpoint, StreamEndpoint
+from .._endpoint import Endpoint, StreamEndpoint
+from .._errors import InvalidRequestError
 from .._http import AsyncHttpClient, SyncHttpClient
-from .._streaming import AsyncStream, Stream
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
+from .._modes import RESPONSE_MODE
+from .._streaming import APIResponse, AsyncAPIResponse, AsyncStream, Stream
 
 __all__ = ["AsyncResource", "SyncResource"]
 
@@ -38,23 +40,24 @@ class SyncResource:
         *path_args: str,
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> R:
-        opts = endpoint.build(path_args, params, query, fields=fields, **options)
-        return self._http.request(opts, endpoint.parser_for(path_args))
+        opts = endpoint.build(path_args, params, query, options)
+        mode = RESPONSE_MODE.get()
+        if mode is None:
+            return self._http.request(opts, endpoint.parser_for(path_args))
+        http, parser = self._http, endpoint.parser_for(path_args)
+        response = http.send(opts, stream=mode == "streaming")
+        return APIResponse(response, lambda r: http.parse(r, parser))  # type: ignore[return-value]
 
     def _stream(
         self,
         endpoint: StreamEndpoint[T],
         *path_args: str,
         params: Any = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> Stream[T]:
-        return self._stream_as(
-            Stream, endpoint, *path_args, params=params, fields=fields, **options
-        )
+        return self._stream_as(Stream, endpoint, *path_args, params=params, options=options)
 
     def _stream_as(
         self,
@@ -62,10 +65,10 @@ class SyncResource:
         endpoint: StreamEndpoint[Any],
         *path_args: str,
         params: Any = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> S:
-        opts = endpoint.build(path_args, params, fields=fields, **options)
+        _no_mode(endpoint)
+        opts = endpoint.build(path_args, params, None, options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True),
@@ -87,23 +90,24 @@ class AsyncResource:
         *path_args: str,
         params: Any = None,
         query: Optional[Mapping[str, Any]] = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> R:
-        opts = endpoint.build(path_args, params, query, fields=fields, **options)
-        return await self._http.request(opts, endpoint.parser_for(path_args))
+        opts = endpoint.build(path_args, params, query, options)
+        mode = RESPONSE_MODE.get()
+        if mode is None:
+            return await self._http.request(opts, endpoint.parser_for(path_args))
+        http, parser = self._http, endpoint.parser_for(path_args)
+        response = await http.send(opts, stream=mode == "streaming")
+        return AsyncAPIResponse(response, lambda r: http.parse(r, parser))  # type: ignore[return-value]
 
     def _stream(
         self,
         endpoint: StreamEndpoint[T],
         *path_args: str,
         params: Any = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> AsyncStream[T]:
-        return self._stream_as(
-            AsyncStream, endpoint, *path_args, params=params, fields=fields, **options
-        )
+        return self._stream_as(AsyncStream, endpoint, *path_args, params=params, options=options)
 
     def _stream_as(
         self,
@@ -111,14 +115,22 @@ class AsyncResource:
         endpoint: StreamEndpoint[Any],
         *path_args: str,
         params: Any = None,
-        fields: Optional[Mapping[str, Any]] = None,
-        **options: Unpack[CallOptions],
+        options: Optional[Mapping[str, Any]] = None,
     ) -> A:
-        opts = endpoint.build(path_args, params, fields=fields, **options)
+        _no_mode(endpoint)
+        opts = endpoint.build(path_args, params, None, options)
         http = self._http
         return cls(
             lambda: http.send(opts, stream=True),
             endpoint.decode,
             f"{opts.method} {opts.path}",
             max_event_bytes=http.limits.max_event_bytes,
+        )
+
+
+def _no_mode(endpoint: StreamEndpoint[Any]) -> None:
+    if RESPONSE_MODE.get() is not None:
+        raise InvalidRequestError(
+            f"{endpoint.name}() returns a stream, which has its response already: call it on "
+            "the client itself and read stream.response or stream._meta"
         )

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Union
+from typing import Any, Optional, Union, overload
+
+from typing_extensions import Unpack
 
 from .._accumulate import ChatCompletionAccumulator
-from .._endpoint import Endpoint
-from .._request import ExtraHeaders, TimeoutTypes
+from .._endpoint import BodyCallOptions, CallOptions, Endpoint
 from .._streaming import AsyncStream, Stream, _StreamBase, model_decoder
-from .._types import ChatCompletionChunk, ChatCompletionParams, ChatCompletionResponse
+from .._types import (
+    ChatCompletionChunk,
+    ChatCompletionParams,
+    ChatCompletionParamsDict,
+    ChatCompletionResponse,
+)
 from ._base import AsyncResource, SyncResource
 
 __all__ = [
     "AsyncChatCompletionStream",
+    "ChatCompletionKwargs",
     "AsyncChatCompletionsResource",
     "AsyncChatResource",
     "ChatCompletionStream",
@@ -33,7 +40,12 @@ STREAM = CREATE.streaming(
     model_decoder(ChatCompletionChunk), body_defaults={"stream_options": {"include_usage": True}}
 )
 
-ChatParamsInput = Union[ChatCompletionParams, Mapping[str, Any]]
+ChatParamsInput = Union[ChatCompletionParams, ChatCompletionParamsDict]
+
+
+class ChatCompletionKwargs(ChatCompletionParamsDict, CallOptions, total=False):
+    """The keyword arguments of ``create()`` / ``stream()``: the body's fields and the
+    per-call options."""
 
 
 class _AssemblesCompletion(_StreamBase[ChatCompletionChunk]):
@@ -91,77 +103,81 @@ class AsyncChatCompletionStream(_AssemblesCompletion, AsyncStream[ChatCompletion
 class ChatCompletionsResource(SyncResource):
     """Chat completions: one API for every chat model of the gateway."""
 
+    @overload
     def create(
-        self,
-        params: ChatParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ChatParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ChatCompletionResponse: ...
+    @overload
+    def create(self, /, **kwargs: Unpack[ChatCompletionKwargs]) -> ChatCompletionResponse: ...
+    def create(
+        self, params: Optional[ChatParamsInput] = None, /, **kwargs: Any
     ) -> ChatCompletionResponse:
         """Create a chat completion and wait for the whole answer.
 
-        ``params`` is a :class:`ChatCompletionParams` (or a dict with the same fields).
+        Pass the body as keyword arguments (``create(model=..., messages=[...])``) or as one
+        :class:`ChatCompletionParams` (or its dict), with the per-call options beside either
+        (``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``, ``extra_body``,
+        ``idempotency_key``). ``reply._meta`` says how it arrived (request id, headers...).
         """
-        return self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
+        return self._call(CREATE, params=params, options=kwargs)
 
+    @overload
     def stream(
-        self,
-        params: ChatParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ChatParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ChatCompletionStream: ...
+    @overload
+    def stream(self, /, **kwargs: Unpack[ChatCompletionKwargs]) -> ChatCompletionStream: ...
+    def stream(
+        self, params: Optional[ChatParamsInput] = None, /, **kwargs: Any
     ) -> ChatCompletionStream:
         """Stream a chat completion as :class:`ChatCompletionChunk` items.
 
-        The request is sent when iteration starts (or on entering ``with``). Usage and cost
-        arrive on a final chunk whose ``choices`` is empty. Never retried once bytes arrived.
-        ``stream.get_final_completion()`` assembles the whole answer.
+        Takes what :meth:`create` takes. The request is sent when iteration starts (or on
+        entering ``with``). Usage and cost arrive on a final chunk whose ``choices`` is empty.
+        Never retried once bytes arrived. ``stream.get_final_completion()`` assembles the whole
+        answer.
         """
-        return self._stream_as(
-            ChatCompletionStream,
-            STREAM,
-            params=params,
-            extra_headers=extra_headers,
-            timeout=timeout,
-        )
+        return self._stream_as(ChatCompletionStream, STREAM, params=params, options=kwargs)
 
 
 class AsyncChatCompletionsResource(AsyncResource):
     """Chat completions: one API for every chat model of the gateway."""
 
+    @overload
     async def create(
-        self,
-        params: ChatParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ChatParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ChatCompletionResponse: ...
+    @overload
+    async def create(self, /, **kwargs: Unpack[ChatCompletionKwargs]) -> ChatCompletionResponse: ...
+    async def create(
+        self, params: Optional[ChatParamsInput] = None, /, **kwargs: Any
     ) -> ChatCompletionResponse:
         """Create a chat completion and wait for the whole answer.
 
-        ``params`` is a :class:`ChatCompletionParams` (or a dict with the same fields).
+        Pass the body as keyword arguments (``create(model=..., messages=[...])``) or as one
+        :class:`ChatCompletionParams` (or its dict), with the per-call options beside either
+        (``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``, ``extra_body``,
+        ``idempotency_key``). ``reply._meta`` says how it arrived (request id, headers...).
         """
-        return await self._call(CREATE, params=params, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(CREATE, params=params, options=kwargs)
 
+    @overload
     def stream(
-        self,
-        params: ChatParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ChatParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> AsyncChatCompletionStream: ...
+    @overload
+    def stream(self, /, **kwargs: Unpack[ChatCompletionKwargs]) -> AsyncChatCompletionStream: ...
+    def stream(
+        self, params: Optional[ChatParamsInput] = None, /, **kwargs: Any
     ) -> AsyncChatCompletionStream:
         """Stream a chat completion as :class:`ChatCompletionChunk` items.
 
-        The request is sent when iteration starts (or on entering ``with``). Usage and cost
-        arrive on a final chunk whose ``choices`` is empty. Never retried once bytes arrived.
-        ``stream.get_final_completion()`` assembles the whole answer.
+        Takes what :meth:`create` takes. The request is sent when iteration starts (or on
+        entering ``with``). Usage and cost arrive on a final chunk whose ``choices`` is empty.
+        Never retried once bytes arrived. ``stream.get_final_completion()`` assembles the whole
+        answer.
         """
-        return self._stream_as(
-            AsyncChatCompletionStream,
-            STREAM,
-            params=params,
-            extra_headers=extra_headers,
-            timeout=timeout,
-        )
+        return self._stream_as(AsyncChatCompletionStream, STREAM, params=params, options=kwargs)
 
 
 class ChatResource:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Union
+from typing import Any, Optional, Union, overload
 
-from .._endpoint import Endpoint
-from .._request import ExtraHeaders, TimeoutTypes
+from typing_extensions import Unpack
+
+from .._endpoint import BodyCallOptions, CallOptions, Endpoint
 from .._streaming import AsyncStream, Stream, model_decoder
-from .._types import ImageGenerationParams, ImageGenerationResponse, ImageStreamEvent
+from .._types import (
+    ImageGenerationParams,
+    ImageGenerationParamsDict,
+    ImageGenerationResponse,
+    ImageStreamEvent,
+)
 from ._base import AsyncResource, SyncResource
 
-__all__ = ["AsyncImagesResource", "ImagesResource"]
+__all__ = ["AsyncImagesResource", "ImageGenerationKwargs", "ImagesResource"]
 
 GENERATE = Endpoint(
     "POST",
@@ -22,54 +28,74 @@ GENERATE = Endpoint(
 )
 STREAM = GENERATE.streaming(model_decoder(ImageStreamEvent))
 
-ImageParamsInput = Union[ImageGenerationParams, Mapping[str, Any]]
+ImageGenerationParamsInput = Union[ImageGenerationParams, ImageGenerationParamsDict]
+
+
+class ImageGenerationKwargs(ImageGenerationParamsDict, CallOptions, total=False):
+    """The keyword arguments of ``generate()`` / ``stream()``: body fields and options."""
 
 
 class ImagesResource(SyncResource):
     """Image generation."""
 
+    @overload
     def generate(
-        self,
-        params: ImageParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ImageGenerationParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ImageGenerationResponse: ...
+    @overload
+    def generate(self, /, **kwargs: Unpack[ImageGenerationKwargs]) -> ImageGenerationResponse: ...
+    def generate(
+        self, params: Optional[ImageGenerationParamsInput] = None, /, **kwargs: Any
     ) -> ImageGenerationResponse:
-        """Generate images; each ``data`` item has a ``url`` or ``b64_json``."""
-        return self._call(GENERATE, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Generate images; each ``data`` item has a ``url`` or ``b64_json``. Keyword
+        arguments or an :class:`ImageGenerationParams` (or its dict), with the per-call options
+        beside either."""
+        return self._call(GENERATE, params=params, options=kwargs)
 
+    @overload
     def stream(
-        self,
-        params: ImageParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ImageGenerationParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> Stream[ImageStreamEvent]: ...
+    @overload
+    def stream(self, /, **kwargs: Unpack[ImageGenerationKwargs]) -> Stream[ImageStreamEvent]: ...
+    def stream(
+        self, params: Optional[ImageGenerationParamsInput] = None, /, **kwargs: Any
     ) -> Stream[ImageStreamEvent]:
-        """Stream image chunks (partial images, then the completed ones)."""
-        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Stream image chunks (partial images, then the completed ones); takes what
+        :meth:`generate` takes."""
+        return self._stream(STREAM, params=params, options=kwargs)
 
 
 class AsyncImagesResource(AsyncResource):
     """Image generation."""
 
+    @overload
     async def generate(
-        self,
-        params: ImageParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ImageGenerationParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ImageGenerationResponse: ...
+    @overload
+    async def generate(
+        self, /, **kwargs: Unpack[ImageGenerationKwargs]
+    ) -> ImageGenerationResponse: ...
+    async def generate(
+        self, params: Optional[ImageGenerationParamsInput] = None, /, **kwargs: Any
     ) -> ImageGenerationResponse:
-        """Generate images; each ``data`` item has a ``url`` or ``b64_json``."""
-        return await self._call(
-            GENERATE, params=params, extra_headers=extra_headers, timeout=timeout
-        )
+        """Generate images; each ``data`` item has a ``url`` or ``b64_json``. Keyword
+        arguments or an :class:`ImageGenerationParams` (or its dict), with the per-call options
+        beside either."""
+        return await self._call(GENERATE, params=params, options=kwargs)
 
+    @overload
     def stream(
-        self,
-        params: ImageParamsInput,
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: ImageGenerationParamsInput, /, **options: Unpack[BodyCallOptions]
+    ) -> AsyncStream[ImageStreamEvent]: ...
+    @overload
+    def stream(
+        self, /, **kwargs: Unpack[ImageGenerationKwargs]
+    ) -> AsyncStream[ImageStreamEvent]: ...
+    def stream(
+        self, params: Optional[ImageGenerationParamsInput] = None, /, **kwargs: Any
     ) -> AsyncStream[ImageStreamEvent]:
-        """Stream image chunks (partial images, then the completed ones)."""
-        return self._stream(STREAM, params=params, extra_headers=extra_headers, timeout=timeout)
+        """Stream image chunks (partial images, then the completed ones); takes what
+        :meth:`generate` takes."""
+        return self._stream(STREAM, params=params, options=kwargs)

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union, overload
 
-from .._endpoint import Endpoint, OffsetPagination
-from .._request import ExtraHeaders, RequestOptions, TimeoutTypes
+from typing_extensions import Unpack
+
+from .._endpoint import BodyCallOptions, CallOptions, Endpoint, OffsetPagination
+from .._errors import InvalidRequestError
+from .._request import NOT_GIVEN, RequestOptions, TimeoutTypes
 from .._types import (
     BulkEmbedRequest,
+    BulkEmbedRequestDict,
     BulkEmbedResponse,
     InitUploadRequest,
+    InitUploadRequestDict,
     InitUploadResponse,
     RagFileListResponse,
     RagFileStatus,
     SearchRequest,
+    SearchRequestDict,
     SearchResponse,
     UploadFileParams,
 )
 from ._base import AsyncResource, SyncResource
 
-__all__ = ["AsyncRagResource", "RagResource"]
+__all__ = [
+    "AsyncRagResource",
+    "BulkEmbedKwargs",
+    "InitUploadKwargs",
+    "RagResource",
+    "SearchKwargs",
+]
 
 INIT_UPLOAD = Endpoint(
     "POST", "/v1/files", InitUploadResponse, name="init_upload", params=InitUploadRequest
@@ -33,21 +45,31 @@ EMBED = Endpoint(
 )
 SEARCH = Endpoint("POST", "/v1/files/search", SearchResponse, name="search", params=SearchRequest)
 
-InitInput = Union[InitUploadRequest, Mapping[str, Any]]
+InitInput = Union[InitUploadRequest, InitUploadRequestDict]
+EmbedInput = Union[BulkEmbedRequest, BulkEmbedRequestDict]
+SearchInput = Union[SearchRequest, SearchRequestDict]
+
+
+class InitUploadKwargs(InitUploadRequestDict, CallOptions, total=False):
+    """The keyword arguments of ``init_upload()``: the body's fields and the per-call options."""
+
+
+class BulkEmbedKwargs(BulkEmbedRequestDict, CallOptions, total=False):
+    """The keyword arguments of ``embed()``: the body's fields and the per-call options."""
+
+
+class SearchKwargs(SearchRequestDict, CallOptions, total=False):
+    """The keyword arguments of ``search()``: the body's fields and the per-call options."""
 
 
 class _UploadPlan:
     """``upload_file`` decided before any I/O: the announcing request, then the PUT of the bytes
     to the signed URL the announcement returns."""
 
-    def __init__(
-        self, file: UploadFileParams, extra_headers: ExtraHeaders, timeout: TimeoutTypes
-    ) -> None:
+    def __init__(self, file: UploadFileParams, options: Mapping[str, Any]) -> None:
         self.file = file
-        self.timeout = timeout
-        self.announce: RequestOptions = INIT_UPLOAD.build(
-            (), file.to_init_request(), extra_headers=extra_headers, timeout=timeout
-        )
+        self.timeout: TimeoutTypes = options.get("timeout", NOT_GIVEN)
+        self.announce: RequestOptions = INIT_UPLOAD.build((), file.to_init_request(), None, options)
 
     def put(self, announced: InitUploadResponse) -> Tuple[str, bytes, str, TimeoutTypes]:
         """The arguments of the PUT: signed URL, bytes, content type, timeout."""
@@ -64,12 +86,12 @@ def _upload_params(
 ) -> UploadFileParams:
     if params is not None:
         if any(v is not None for v in (file_name, mime_type, content, embed, metadata)):
-            raise TypeError(
+            raise InvalidRequestError(
                 "upload_file() takes either an UploadFileParams or keyword arguments, not both"
             )
         return params
     if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
-        raise TypeError(f"content must be bytes, got {type(content).__name__}")
+        raise InvalidRequestError(f"content must be bytes, got {type(content).__name__}")
     return UploadFileParams.model_validate(
         {
             "file_name": file_name,
@@ -84,11 +106,17 @@ def _upload_params(
 class RagResource(SyncResource):
     """Retrieval-augmented generation: files in, chunks embedded, vector search out."""
 
+    @overload
     def init_upload(
-        self, params: InitInput, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
+        self, params: InitInput, /, **options: Unpack[BodyCallOptions]
+    ) -> InitUploadResponse: ...
+    @overload
+    def init_upload(self, /, **kwargs: Unpack[InitUploadKwargs]) -> InitUploadResponse: ...
+    def init_upload(
+        self, params: Optional[InitInput] = None, /, **kwargs: Any
     ) -> InitUploadResponse:
         """Announce a file; returns ``file_id`` and a ``signed_url`` to PUT its bytes to."""
-        return self._call(INIT_UPLOAD, params=params, extra_headers=extra_headers, timeout=timeout)
+        return self._call(INIT_UPLOAD, params=params, options=kwargs)
 
     def upload_file(
         self,
@@ -99,8 +127,7 @@ class RagResource(SyncResource):
         content: Optional[bytes] = None,
         embed: Optional[bool] = None,
         metadata: Optional[Dict[str, Any]] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[BodyCallOptions],
     ) -> InitUploadResponse:
         """Announce the file and PUT its bytes to the signed URL in one call.
 
@@ -108,64 +135,60 @@ class RagResource(SyncResource):
         goes through this client's connection settings, and follows no redirect.
         """
         file = _upload_params(params, file_name, mime_type, content, embed, metadata)
-        plan = _UploadPlan(file, extra_headers, timeout)
+        plan = _UploadPlan(file, options)
         announced = self._http.request(plan.announce, INIT_UPLOAD.parser)
         self._http.upload(*plan.put(announced))
         return announced
 
-    def get(
-        self, file_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> RagFileStatus:
+    def get(self, file_id: str, **options: Unpack[CallOptions]) -> RagFileStatus:
         """A file's upload and embedding status."""
-        return self._call(GET, file_id, extra_headers=extra_headers, timeout=timeout)
+        return self._call(GET, file_id, options=options)
 
     def list(
         self,
         *,
         limit: Optional[int] = None,
         offset: Optional[int] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[CallOptions],
     ) -> RagFileListResponse:
         """One page of files (offset pagination): ``page.files``, ``page.total``."""
-        return self._call(
-            LIST,
-            query={"limit": limit, "offset": offset},
-            extra_headers=extra_headers,
-            timeout=timeout,
-        )
+        return self._call(LIST, query={"limit": limit, "offset": offset}, options=options)
 
+    @overload
     def embed(
-        self,
-        params: Union[BulkEmbedRequest, Mapping[str, Any]],
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
-    ) -> BulkEmbedResponse:
+        self, params: EmbedInput, /, **options: Unpack[BodyCallOptions]
+    ) -> BulkEmbedResponse: ...
+    @overload
+    def embed(self, /, **kwargs: Unpack[BulkEmbedKwargs]) -> BulkEmbedResponse: ...
+    def embed(self, params: Optional[EmbedInput] = None, /, **kwargs: Any) -> BulkEmbedResponse:
         """Start embedding uploaded files (``wait=True`` waits for the result)."""
-        return self._call(EMBED, params=params, extra_headers=extra_headers, timeout=timeout)
+        return self._call(EMBED, params=params, options=kwargs)
 
+    @overload
     def search(
-        self,
-        params: Union[SearchRequest, Mapping[str, Any]],
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
-    ) -> SearchResponse:
+        self, params: SearchInput, /, **options: Unpack[BodyCallOptions]
+    ) -> SearchResponse: ...
+    @overload
+    def search(self, /, **kwargs: Unpack[SearchKwargs]) -> SearchResponse: ...
+    def search(self, params: Optional[SearchInput] = None, /, **kwargs: Any) -> SearchResponse:
         """Vector search over the embedded chunks, best first."""
-        return self._call(SEARCH, params=params, extra_headers=extra_headers, timeout=timeout)
+        return self._call(SEARCH, params=params, options=kwargs)
 
 
 class AsyncRagResource(AsyncResource):
     """Retrieval-augmented generation: files in, chunks embedded, vector search out."""
 
+    @overload
     async def init_upload(
-        self, params: InitInput, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
+        self, params: InitInput, /, **options: Unpack[BodyCallOptions]
+    ) -> InitUploadResponse: ...
+    @overload
+    async def init_upload(self, /, **kwargs: Unpack[InitUploadKwargs]) -> InitUploadResponse: ...
+    async def init_upload(
+        self, params: Optional[InitInput] = None, /, **kwargs: Any
     ) -> InitUploadResponse:
         """Announce a file; returns ``file_id`` and a ``signed_url`` to PUT its bytes to."""
-        return await self._call(
-            INIT_UPLOAD, params=params, extra_headers=extra_headers, timeout=timeout
-        )
+        return await self._call(INIT_UPLOAD, params=params, options=kwargs)
 
     async def upload_file(
         self,
@@ -176,8 +199,7 @@ class AsyncRagResource(AsyncResource):
         content: Optional[bytes] = None,
         embed: Optional[bool] = None,
         metadata: Optional[Dict[str, Any]] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[BodyCallOptions],
     ) -> InitUploadResponse:
         """Announce the file and PUT its bytes to the signed URL in one call.
 
@@ -185,49 +207,45 @@ class AsyncRagResource(AsyncResource):
         goes through this client's connection settings, and follows no redirect.
         """
         file = _upload_params(params, file_name, mime_type, content, embed, metadata)
-        plan = _UploadPlan(file, extra_headers, timeout)
+        plan = _UploadPlan(file, options)
         announced = await self._http.request(plan.announce, INIT_UPLOAD.parser)
         await self._http.upload(*plan.put(announced))
         return announced
 
-    async def get(
-        self, file_id: str, *, extra_headers: ExtraHeaders = None, timeout: TimeoutTypes = None
-    ) -> RagFileStatus:
+    async def get(self, file_id: str, **options: Unpack[CallOptions]) -> RagFileStatus:
         """A file's upload and embedding status."""
-        return await self._call(GET, file_id, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(GET, file_id, options=options)
 
     async def list(
         self,
         *,
         limit: Optional[int] = None,
         offset: Optional[int] = None,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[CallOptions],
     ) -> RagFileListResponse:
         """One page of files (offset pagination): ``page.files``, ``page.total``."""
-        return await self._call(
-            LIST,
-            query={"limit": limit, "offset": offset},
-            extra_headers=extra_headers,
-            timeout=timeout,
-        )
+        return await self._call(LIST, query={"limit": limit, "offset": offset}, options=options)
 
+    @overload
     async def embed(
-        self,
-        params: Union[BulkEmbedRequest, Mapping[str, Any]],
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: EmbedInput, /, **options: Unpack[BodyCallOptions]
+    ) -> BulkEmbedResponse: ...
+    @overload
+    async def embed(self, /, **kwargs: Unpack[BulkEmbedKwargs]) -> BulkEmbedResponse: ...
+    async def embed(
+        self, params: Optional[EmbedInput] = None, /, **kwargs: Any
     ) -> BulkEmbedResponse:
         """Start embedding uploaded files (``wait=True`` waits for the result)."""
-        return await self._call(EMBED, params=params, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(EMBED, params=params, options=kwargs)
 
+    @overload
     async def search(
-        self,
-        params: Union[SearchRequest, Mapping[str, Any]],
-        *,
-        extra_headers: ExtraHeaders = None,
-        timeout: TimeoutTypes = None,
+        self, params: SearchInput, /, **options: Unpack[BodyCallOptions]
+    ) -> SearchResponse: ...
+    @overload
+    async def search(self, /, **kwargs: Unpack[SearchKwargs]) -> SearchResponse: ...
+    async def search(
+        self, params: Optional[SearchInput] = None, /, **kwargs: Any
     ) -> SearchResponse:
         """Vector search over the embedded chunks, best first."""
-        return await self._call(SEARCH, params=params, extra_headers=extra_headers, timeout=timeout)
+        return await self._call(SEARCH, params=params, options=kwargs)

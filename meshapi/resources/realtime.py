@@ -45,7 +45,7 @@ from typing import (
 
 import httpx
 
-from .._errors import APITimeoutError, MeshAPIError
+from .._errors import APITimeoutError, InvalidRequestError, MeshAPIError
 from .._realtime_core import (
     MAX_MESSAGE_BYTES,
     MIN_WEBSOCKETS_VERSION,
@@ -324,7 +324,9 @@ def _check_timeout(timeout: Optional[float]) -> Optional[float]:
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+        raise InvalidRequestError(
+            f"timeout must be a positive number of seconds or None, got {timeout!r}"
+        )
     return float(timeout)
 
 

@@ -6,7 +6,7 @@
     from meshapi.testing import LocalGateway
 
     with LocalGateway() as gw:
-        client = MeshAPI(base_url=gw.base_url, token=gw.api_key)
+        client = MeshAPI(base_url=gw.base_url, api_key=gw.api_key)
         print(client.models.list()[0].id)
 
 The server needs the ``gateway`` extra (``pip install "meshapi[gateway]"``: starlette, uvicorn,

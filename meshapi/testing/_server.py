@@ -29,7 +29,7 @@ class LocalGateway:
         from meshapi.testing import LocalGateway
 
         with LocalGateway() as gw:
-            client = MeshAPI(base_url=gw.base_url, token=gw.api_key)
+            client = MeshAPI(base_url=gw.base_url, api_key=gw.api_key)
             ...
 
     Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``). ``port=0`` (the

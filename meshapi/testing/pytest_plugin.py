@@ -49,7 +49,7 @@ def _client(meshapi_gateway: LocalGateway) -> Iterator[MeshAPI]:
     """A synchronous client for the session gateway."""
     from meshapi import MeshAPI
 
-    client = MeshAPI(base_url=meshapi_gateway.base_url, token=meshapi_gateway.api_key)
+    client = MeshAPI(base_url=meshapi_gateway.base_url, api_key=meshapi_gateway.api_key)
     try:
         yield client
     finally:
@@ -61,7 +61,7 @@ async def _async_client(meshapi_gateway: LocalGateway) -> AsyncIterator[AsyncMes
     from meshapi import AsyncMeshAPI
 
     async with AsyncMeshAPI(
-        base_url=meshapi_gateway.base_url, token=meshapi_gateway.api_key
+        base_url=meshapi_gateway.base_url, api_key=meshapi_gateway.api_key
     ) as client:
         yield client
 

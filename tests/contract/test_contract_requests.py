@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Type
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from meshapi import InvalidRequestError
 from meshapi import _types as t
 from meshapi._types import (
     BatchRequestItem,
@@ -257,9 +258,9 @@ TYPOS = [
 def test_typoed_field_raises_validation_error_naming_it(
     model: Type[BaseModel], fields: Dict[str, Any], typo: str
 ) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidRequestError) as info:
         model(**fields)
-    errors = info.value.errors()
+    errors = info.value.details or []
     assert [(e["loc"], e["type"]) for e in errors] == [((typo,), "extra_forbidden")]
     assert typo in str(info.value)
 
@@ -313,16 +314,16 @@ def test_every_response_model_keeps_extras() -> None:
 def test_closed_enums_reject_unknown_values(
     model: Type[BaseModel], fields: Dict[str, Any], field: str
 ) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidRequestError) as info:
         model(**fields)
-    assert info.value.errors()[0]["loc"] == (field,)
+    assert (info.value.details or [])[0]["loc"] == (field,)
 
 
 @pytest.mark.parametrize("count", [0, 11])
 def test_compare_rejects_model_counts_outside_1_to_10(count: int) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidRequestError) as info:
         CompareParams(models=[f"p/m{i}" for i in range(count)], messages=[])
-    assert info.value.errors()[0]["loc"] == ("models",)
+    assert (info.value.details or [])[0]["loc"] == ("models",)
 
 
 @pytest.mark.parametrize("count", [1, 10])
@@ -333,15 +334,15 @@ def test_compare_accepts_model_counts_at_the_limits(count: int) -> None:
 
 @pytest.mark.parametrize("count", [0, 101])
 def test_bulk_embed_rejects_file_counts_outside_1_to_100(count: int) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidRequestError) as info:
         BulkEmbedRequest(file_ids=[f"file_{i}" for i in range(count)])
-    assert info.value.errors()[0]["loc"] == ("file_ids",)
+    assert (info.value.details or [])[0]["loc"] == ("file_ids",)
 
 
 def test_batch_needs_at_least_one_request() -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidRequestError) as info:
         CreateBatchParams(requests=[])
-    assert info.value.errors()[0]["loc"] == ("requests",)
+    assert (info.value.details or [])[0]["loc"] == ("requests",)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,10 +388,11 @@ def test_to_wire_drops_none_and_serialises_nested_models() -> None:
     }
 
 
-def test_to_wire_sends_plain_dicts_exactly_as_given() -> None:
-    # Dicts are the escape hatch for shapes the models do not know: keys, nulls and nested
-    # nulls (a JSON-schema "default": null) must all survive.
-    message = {"role": "user", "content": [{"type": "file", "file": {"file_id": "f1"}}], "x": None}
+def test_dicts_are_checked_as_strictly_as_models_and_keep_free_form_values() -> None:
+    # A dict given where a message, part or tool goes is validated by its model (file parts and
+    # cache_control are modelled); free-form values inside (a JSON schema's "default": null)
+    # survive as given.
+    message = {"role": "user", "content": [{"type": "file", "file": {"file_id": "f1"}}]}
     tool = {
         "type": "function",
         "function": {"name": "f", "parameters": {"properties": {"a": {"default": None}}}},
@@ -399,11 +401,65 @@ def test_to_wire_sends_plain_dicts_exactly_as_given() -> None:
     params = ChatCompletionParams(
         model="m", messages=[message], tools=[tool], response_format={"type": "json_object"}
     )
-    assert params.messages[0] is not None
     wire = params.to_wire()
     assert wire["messages"] == [message]
     assert wire["tools"] == [tool]
     assert wire["response_format"] == {"type": "json_object"}
+
+
+@pytest.mark.parametrize(
+    ("messages", "where"),
+    [
+        ([{"role": "user", "contnet": "hi"}], "messages.0.contnet"),
+        (
+            [{"role": "user", "content": [{"type": "text", "txt": "hi"}]}],
+            "messages.0.content.0.txt",
+        ),
+        (
+            [{"role": "user", "content": [{"type": "image_url", "image_url": {"ur": "x"}}]}],
+            "messages.0.content.0.image_url.ur",
+        ),
+    ],
+    ids=["message", "text-part", "image-url"],
+)
+def test_a_typo_in_a_nested_dict_is_an_error_naming_its_path(
+    messages: List[Dict[str, Any]], where: str
+) -> None:
+    with pytest.raises(InvalidRequestError) as info:
+        ChatCompletionParams(model="m", messages=messages)  # type: ignore[arg-type]
+    assert f"{where}: unknown field" in str(info.value)
+    # Each problem once: the branches of a union are not each reported.
+    assert str(info.value).count("unknown field") == 1
+
+
+def test_a_typo_in_a_nested_tool_dict_is_an_error() -> None:
+    with pytest.raises(InvalidRequestError, match=r"tools\.0\.function\.descripton"):
+        ChatCompletionParams(
+            model="m",
+            messages=[],
+            tools=[{"function": {"name": "f", "descripton": "x"}}],  # type: ignore[typeddict-unknown-key]
+        )
+
+
+def test_a_reply_is_accepted_back_as_a_message() -> None:
+    reply = t.ChatCompletionMessage.model_validate(
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+            ],
+        }
+    )
+    params = ChatCompletionParams(model="m", messages=[reply])
+    assert params.to_wire()["messages"] == [
+        {
+            "role": "assistant",
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+            ],
+        }
+    ]
 
 
 def test_to_wire_merges_extra_body_last_and_it_wins() -> None:

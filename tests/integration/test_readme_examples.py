@@ -164,13 +164,15 @@ class ReadmeRun:
 
         class GatewayMeshAPI(MeshAPI):
             def __init__(self, **options: Any) -> None:
-                options.update(base_url=run.gw.base_url, token=run.token)
+                options.pop("token", None)
+                options.update(base_url=run.gw.base_url, api_key=run.token)
                 super().__init__(**options)
                 run.clients.append(self)
 
         class GatewayAsyncMeshAPI(AsyncMeshAPI):
             def __init__(self, **options: Any) -> None:
-                options.update(base_url=run.gw.base_url, token=run.token)
+                options.pop("token", None)
+                options.update(base_url=run.gw.base_url, api_key=run.token)
                 super().__init__(**options)
 
         class Facade(types.ModuleType):
@@ -323,7 +325,7 @@ def test_readme_examples_did_what_they_say(readme_run: ReadmeRun) -> None:
     assert ns["result"] is not None
     assert ns["s"].embedding_status == "ready"
     assert ns["results"].results, "the RAG search found the handbook"
-    assert ns["page"].total >= 1
+    assert ns["files"].total >= 1
     # Realtime: audio came back.
     assert readme_run.audio and all(isinstance(a, bytes) and a for a in readme_run.audio)
     # Batches: the one the example cancelled is cancelled (or on its way).

@@ -91,7 +91,7 @@ def test_an_endpoint_without_a_body_refuses_one() -> None:
 
 def test_options_become_the_request_headers_and_timeout() -> None:
     endpoint = Endpoint("GET", "/v1/models", ModelInfo, name="list", headers={"Accept": "a/b"})
-    opts = endpoint.build((), extra_headers={"X-Trace": "1"}, timeout=3.0)
+    opts = endpoint.build((), kwargs={"extra_headers": {"X-Trace": "1"}, "timeout": 3.0})
     assert opts.headers == {"Accept": "a/b", "X-Trace": "1"}
     assert opts.timeout == 3.0
 

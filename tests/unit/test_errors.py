@@ -104,7 +104,7 @@ def test_fastapi_validation_detail_list() -> None:
     assert isinstance(err, UnprocessableEntityError)
     assert err.error_code == "validation_error"
     assert err.details == detail
-    assert "body.messages: Field required" in err.message
+    assert err.message == "messages: Field required"
 
 
 def test_validation_error_message_lists_the_fields() -> None:
@@ -114,7 +114,25 @@ def test_validation_error_message_lists_the_fields() -> None:
         details=[{"loc": ["body", "model"], "msg": "bad", "type": "t"}],
     )
     err = error_from_response(422, body)
-    assert err.message == "Invalid body: body.model: bad"
+    assert err.message == "Invalid body: model: bad"
+
+
+def test_a_422_message_says_each_problem_once() -> None:
+    # The gateway's message names the first problem already; the details repeat it.
+    body = envelope(
+        "validation_error",
+        "Invalid request body: temperature: Input should be less than or equal to 2",
+        details=[
+            {"loc": ["body", "temperature"], "msg": "Input should be less than or equal to 2"},
+            {"loc": ["body", "top_p"], "msg": "Input should be less than or equal to 1"},
+            {"loc": ["body", "top_p"], "msg": "Input should be less than or equal to 1"},
+        ],
+    )
+    err = error_from_response(422, body)
+    assert err.message == (
+        "Invalid request body: temperature: Input should be less than or equal to 2: "
+        "top_p: Input should be less than or equal to 1"
+    )
 
 
 def test_compare_all_models_failed_nested_envelope() -> None:

@@ -10,7 +10,6 @@ import json
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 import pytest
-from pydantic import ValidationError
 
 from meshapi import (
     APIStatusError,
@@ -37,6 +36,7 @@ from meshapi import (
     ImageStreamEvent,
     InitUploadRequest,
     InitUploadResponse,
+    InvalidRequestError,
     MeshAPIError,
     ModelInfo,
     PermissionDeniedError,
@@ -784,7 +784,7 @@ async def test_a_typo_in_params_raises_validation_error_before_any_request(
     method, params, _ = PARAM_METHODS[name]
     typo = {**json.loads(params.model_dump_json(exclude_none=True)), "max_tokenz": 5}
 
-    with pytest.raises(ValidationError, match="max_tokenz"):
+    with pytest.raises(InvalidRequestError, match="max_tokenz"):
         # A stream is refused when it is created, not on first iteration.
         await api.call(lambda c: method(c, typo))
 
@@ -792,7 +792,7 @@ async def test_a_typo_in_params_raises_validation_error_before_any_request(
 
 
 async def test_a_typo_in_a_params_model_is_refused_at_construction() -> None:
-    with pytest.raises(ValidationError, match="max_token"):
+    with pytest.raises(InvalidRequestError, match="max_token"):
         ChatCompletionParams(model="openai/gpt-4o", messages=USER, max_token=5)  # type: ignore[call-arg]
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 import meshapi
 from meshapi import (
     ChatMessage,
     InputAudio,
+    InvalidRequestError,
     ModelSearchParams,
     ModelsPage,
     ModerationParams,
@@ -63,14 +64,16 @@ async def test_model_search_refuses_bad_queries_before_sending(
     api: Api, gateway: FakeGateway
 ) -> None:
     before = len(gateway.requests)
-    with pytest.raises(ValidationError, match="limit"):
+    with pytest.raises(InvalidRequestError, match="limit"):
         await api.call(lambda c: c.models.search({"limit": 0}))
-    with pytest.raises(ValidationError, match="brands"):
-        await api.call(lambda c: c.models.search({"brands": ["x"]}))  # a typo of `brand`
-    with pytest.raises(ValidationError, match="sort"):
+    with pytest.raises(InvalidRequestError, match="brands"):
+        await api.call(lambda c: c.models.search(brands=["x"]))  # a typo of `brand`
+    with pytest.raises(InvalidRequestError, match="sort"):
         await api.call(lambda c: c.models.search({"sort": "price"}))
-    with pytest.raises(TypeError, match="ModelSearchParams or a dict"):
+    with pytest.raises(TypeError, match="expects a ModelSearchParams"):
         await api.call(lambda c: c.models.search("gpt"))
+    with pytest.raises(InvalidRequestError, match="params object and the keyword"):
+        await api.call(lambda c: c.models.search({"q": "a"}, q="b"))
     assert len(gateway.requests) == before
 
 
@@ -175,7 +178,7 @@ async def test_the_fields_always_sent(api: Api, gateway: FakeGateway) -> None:
     ],
 )
 def test_bad_input_is_refused_naming_what_is_wrong(build: Any, needle: str) -> None:
-    with pytest.raises(ValidationError, match=needle):
+    with pytest.raises(InvalidRequestError, match=needle):
         build()
 
 

@@ -545,7 +545,7 @@ ERROR_CASES: Dict[str, ErrorCase] = {
         UnprocessableEntityError,
         422,
         "validation_error",
-        "body.messages: Field required",
+        "messages: Field required",
         "req_FROMHEADER",
         VALIDATION,
     ),
