@@ -330,3 +330,29 @@ async def test_multimodal_embeddings_and_image_generation_fields(api: Any) -> No
         )
     )
     assert image.data
+
+
+async def test_the_new_methods_take_keyword_arguments_and_per_call_options(api: Any) -> None:
+    result = await api.call(
+        lambda c: c.moderations.create(input="I will murder you.", timeout=10, max_retries=0)
+    )
+    assert result.results[0].flagged
+    res = await api.call(lambda c: c.web.search(query="sourdough bread", max_results=1))
+    assert len(res.results) == 1 and "sourdough" in res.results[0].title
+    sel = await api.call(
+        lambda c: c.router.select(
+            messages=[{"role": "user", "content": "Fix this bug"}], extra_headers={"X-A": "1"}
+        )
+    )
+    assert sel.model == "anthropic/claude-sonnet-4.5"
+    page = await api.call(lambda c: c.models.search(q="claude", limit=2, timeout=10))
+    assert len(page.items) == 2 and page.brands == ["Anthropic"]
+    reply = await api.call(
+        lambda c: c.chat.completions.create(
+            model="openai/gpt-4o-mini",
+            messages=[{"role": "user", "content": "Hi"}],
+            upstream_timeout=30,
+            timeout=20,
+        )
+    )
+    assert reply.choices
