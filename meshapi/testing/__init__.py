@@ -23,12 +23,14 @@ own layer or below, which ``tests/gateway/test_layers.py`` checks.
 from __future__ import annotations
 
 from ._core.config import GatewayConfig, GatewayOptions, KeyRecord
+from ._core.db import DatabaseInUseError
 from ._core.errors import GatewayError
 from ._core.faults import FaultController, FaultsDisabledError
 from ._core.gateway import Gateway
 from ._server import LocalGateway
 
 __all__ = [
+    "DatabaseInUseError",
     "FaultController",
     "FaultsDisabledError",
     "Gateway",

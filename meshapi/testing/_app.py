@@ -10,7 +10,10 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from ._core.gateway import Gateway
+from ._core.idempotency import IdempotencyStore
+from ._http.connections import ConnectionGuardMiddleware
 from ._http.context import RequestContextMiddleware, exception_handlers
+from ._http.idempotency import IdempotencyMiddleware
 from ._routes import (
     admin,
     batches,
@@ -38,6 +41,7 @@ def create_app(gateway: Gateway) -> Starlette:
     """Build the ASGI app serving ``gateway``."""
     # The stores with tables exist from the start; background work resumes when the server does.
     gateway.part(ImageFiles)
+    gateway.part(IdempotencyStore)
     gateway.on_startup(gateway.part(BatchJobs).resume)
     gateway.on_startup(gateway.part(RagJobs).resume)
     routes: List[BaseRoute] = [
@@ -67,9 +71,16 @@ def create_app(gateway: Gateway) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware)],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(ConnectionGuardMiddleware),
+            Middleware(IdempotencyMiddleware),
+        ],
         exception_handlers=exception_handlers,
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    # Trailing-slash redirects are answered by the 404 handler (_http/context.py), with a
+    # Location built from the gateway's own address rather than the client's Host header.
+    app.router.redirect_slashes = False
     return app

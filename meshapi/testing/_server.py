@@ -32,8 +32,10 @@ class LocalGateway:
             client = MeshAPI(base_url=gw.base_url, api_key=gw.api_key)
             ...
 
-    Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``). ``port=0`` (the
-    default) picks a free port. ``options`` tunes the batch and RAG services: a
+    Every keyword mirrors a :class:`GatewayConfig` field (or pass ``config=``). ``log_level``
+    (``warning`` by default; ``info`` adds a line per request, ``debug`` more) configures the
+    gateway's loggers, with secrets in URLs and headers masked in every line. ``port=0`` (the
+    default) picks a free port. ``options`` tunes the gateway's services and limits: a
     :class:`GatewayOptions`, or a mapping of its field names (``{"batch_step_delay": 0.1}``; an
     unknown name or a wrong type raises ``ValueError``). ``web_search_enabled`` and
     ``auto_router_enabled`` set those options (off, web search / the auto router answer as
@@ -116,6 +118,7 @@ class LocalGateway:
         try:
             import starlette  # noqa: F401
             import uvicorn
+            from uvicorn.protocols.http.h11_impl import H11Protocol
         except ImportError as exc:
             raise ImportError(
                 "LocalGateway needs the gateway extra: pip install 'meshapi[gateway]'"
@@ -123,8 +126,11 @@ class LocalGateway:
             ) from exc
 
         from ._app import create_app
+        from ._http.connections import ConnectionGuard
+        from ._logs import configure as configure_logging
 
         sock = _bind(self.config.host, self.config.port)
+        gateway: Optional[Gateway] = None
         try:
             port = sock.getsockname()[1]
             host = self.config.host
@@ -135,14 +141,22 @@ class LocalGateway:
             # Keep the resolved primary key (generated, or reloaded from the database).
             self.config.api_key = gateway.api_key
             app = create_app(gateway)
+            options = config.options
+            access_log = configure_logging(self.log_level)
             uv_config = uvicorn.Config(
                 app,
-                log_level=self.log_level,
-                log_config=None,
-                access_log=False,
+                # uvicorn's protocol, watched for idle and slow connections (_http/connections.py)
+                http=gateway.part(ConnectionGuard).protocol(H11Protocol),
+                log_level=self.log_level.lower(),
+                log_config=None,  # configure_logging did it, secrets redacted
+                access_log=access_log,
                 lifespan="on",
                 ws=_ws_protocol(),
-                limit_concurrency=config.limit_concurrency,
+                # A last resort only: the gateway's own limits answer first, with the envelope.
+                limit_concurrency=max(
+                    config.limit_concurrency,
+                    options.max_connections + options.max_concurrent_requests + 16,
+                ),
                 backlog=2048,
                 timeout_graceful_shutdown=2,
                 timeout_keep_alive=5,
@@ -150,6 +164,8 @@ class LocalGateway:
             server = uvicorn.Server(uv_config)
         except BaseException:
             sock.close()
+            if gateway is not None:
+                gateway.close()
             raise
         thread = threading.Thread(
             target=server.run,
@@ -231,6 +247,13 @@ class LocalGateway:
         if self._gateway is None:
             raise RuntimeError("the gateway has not been started")
         return self._gateway
+
+    @property
+    def app(self) -> Any:
+        """The ASGI app being served (``app.routes`` lists every endpoint, e.g. for a fuzz test)."""
+        if self._server is None:
+            raise RuntimeError("the gateway has not been started")
+        return self._server.config.app
 
     def add_key(
         self,

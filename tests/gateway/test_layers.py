@@ -25,7 +25,7 @@ LAYERS: List[Tuple[str, ...]] = [
     ("_realtime",),  # the realtime session: events in, events out
     ("_http",),  # Starlette plumbing: auth, bodies, SSE writing, the WebSocket loop
     ("_routes",),  # one thin module per endpoint group
-    ("_app", "_server", "__init__", "pytest_plugin"),  # composition and the public API
+    ("_app", "_server", "_logs", "__init__", "pytest_plugin"),  # composition and the public API
 ]
 # Layers that decide things without knowing about the web framework.
 NO_WEB_FRAMEWORK = {"_core", "_formats", "_engines", "_services", "_realtime"}

@@ -76,11 +76,11 @@ def test_keyword_fields_build_the_same_body_as_a_params_object_but_not_both() ->
         "POST", "/v1/chat/completions", ModelInfo, name="create", params=ChatCompletionParams
     )
     by_object = create.build((), ChatCompletionParams(model="m", messages=MESSAGES))
-    by_keywords = create.build((), fields={"model": "m", "messages": MESSAGES})
+    by_keywords = create.build((), kwargs={"model": "m", "messages": MESSAGES})
 
     assert by_keywords.body == by_object.body
-    with pytest.raises(TypeError, match=r"create\(\) takes a params object or keyword arguments"):
-        create.build((), {"model": "m", "messages": MESSAGES}, fields={"temperature": 0})
+    with pytest.raises(TypeError, match=r"create\(\) was given a params object and the keyword"):
+        create.build((), {"model": "m", "messages": MESSAGES}, kwargs={"temperature": 0})
 
 
 def test_an_endpoint_without_a_body_refuses_one() -> None:

@@ -28,7 +28,12 @@ from hypothesis import strategies as st
 import meshapi._http
 
 PATH = "/v1/chat/completions"
-FROZEN_CLOCK = SimpleNamespace(time=lambda: 1_764_460_800.0, sleep=time.sleep)  # 2025-11-30
+FROZEN_CLOCK = SimpleNamespace(
+    time=lambda: 1_764_460_800.0,  # 2025-11-30
+    sleep=time.sleep,
+    monotonic=time.monotonic,
+    perf_counter=time.perf_counter,
+)
 PARAMS = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
 
 COMPLETION = {

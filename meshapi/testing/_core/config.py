@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 __all__ = ["DEFAULT_OWNER", "GatewayConfig", "GatewayOptions", "KeyRecord", "KeySetting"]
@@ -13,7 +14,7 @@ DEFAULT_OWNER = "usr_local"
 
 @dataclasses.dataclass(frozen=True)
 class GatewayOptions:
-    """Settings of the batch and RAG services (times in seconds).
+    """Settings of the services and of the gateway's own limits (times in seconds).
 
     ``batch_step_delay``: the pause before each step of a batch and each of its requests;
     ``batch_max_requests``: requests per batch; ``batch_max_active``: unfinished batches per
@@ -28,6 +29,25 @@ class GatewayOptions:
     ``in_progress`` before it reads ``completed``. ``web_search_corpus``: a JSON file of
     documents to search instead of the packaged ``websearch_corpus.json``
     (``{"documents": [{title, url, content, published_date?}]}``).
+
+    Limits on what a client may send (each refused with the error envelope):
+    ``max_body_bytes`` (32 MiB): the largest JSON body, 413 ``payload_too_large`` (checked against
+    ``Content-Length`` and while reading, before parsing); ``max_json_depth`` (64): how deeply a
+    body may nest arrays and objects, 422 (checked before parsing).
+
+    Connections (see ``_http/connections.py``): ``request_header_timeout`` (10 s): a connection
+    that has not sent a complete request head this long after it opened (or after its last
+    answer) is closed, whether it sent nothing or trickles header bytes;
+    ``request_body_timeout`` (60 s): a request whose body has not fully arrived this long after
+    its head is cut off; ``max_connections`` (1000): above it, opening a connection closes the
+    longest-idle connections that have no request in flight; ``max_concurrent_requests`` (1000):
+    requests beyond it are answered 503 ``overloaded`` with ``Retry-After:
+    overload_retry_after`` (1 s), so clients back off and retry.
+
+    ``Idempotency-Key`` (see ``_http/idempotency.py``): answers are kept ``idempotency_ttl``
+    (24 h); a retry that arrives while the first request still runs waits up to
+    ``idempotency_wait`` (10 s) for its answer; an answer (a stream's events included) larger
+    than ``idempotency_max_record_bytes`` (8 MiB) is not kept, and a retry is told so.
     """
 
     batch_step_delay: float = 0.005
@@ -44,6 +64,29 @@ class GatewayOptions:
     web_search_enabled: bool = True
     web_search_corpus: str = ""
     auto_router_enabled: bool = True
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_json_depth: int = 64
+    request_header_timeout: float = 10.0
+    request_body_timeout: float = 60.0
+    max_connections: int = 1000
+    max_concurrent_requests: int = 1000
+    overload_retry_after: float = 1.0
+    idempotency_ttl: float = 24 * 3600.0
+    idempotency_wait: float = 10.0
+    idempotency_max_record_bytes: int = 8 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        # The gateway's own limits must be positive; every number must be finite.
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, str):
+                continue
+            limit = field.name.startswith(("max_", "idempotency_", "request_", "overload_"))
+            if not math.isfinite(value) or (limit and value <= 0):
+                bound = " > 0" if limit else ""
+                raise ValueError(
+                    f"gateway option {field.name!r} must be a finite number{bound}, not {value!r}"
+                )
 
     @classmethod
     def from_mapping(cls, values: Optional[Mapping[str, Any]]) -> GatewayOptions:
@@ -120,6 +163,9 @@ class GatewayConfig:
     :class:`KeyRecord` objects / mappings with ``key`` plus any of ``owner``, ``suspended``,
     ``balance_usd``, ``rpm``, ``rpd``. ``rpm``/``rpd`` are the default per-key limits.
     ``token_delay`` (seconds) spaces out streamed chunks so a human can watch a stream.
+    ``limit_concurrency`` is handed to uvicorn as a last resort only (raised to stay above
+    ``options.max_connections + options.max_concurrent_requests``): the gateway's own limits
+    answer first, with the error envelope and ``Retry-After``.
     ``options`` tunes the batch and RAG services (:class:`GatewayOptions`; a mapping of its
     field names is accepted too).
     """

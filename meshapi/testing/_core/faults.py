@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import math
 import threading
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from .errors import GatewayError, validation_detail
 
 __all__ = [
     "FAULT_ACTIONS",
     "FaultController",
+    "FaultParameterError",
     "FaultsDisabledError",
     "InjectedResponse",
     "RequestFault",
@@ -57,6 +59,56 @@ _REASONS = {
 
 class FaultsDisabledError(RuntimeError):
     """Raised when a fault is armed on a gateway started without fault injection."""
+
+
+class FaultParameterError(ValueError):
+    """A fault parameter out of range or of the wrong type; ``field`` names it. Nothing is armed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# Upper bounds keep an armed fault from hanging or flooding the gateway.
+MAX_STALL_SECONDS = 300.0
+MAX_COUNT = 10_000
+
+
+def _int(field: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FaultParameterError(field, f"must be an integer, not {type(value).__name__}")
+    if not low <= value <= high:
+        raise FaultParameterError(field, f"must be between {low} and {high}, not {value}")
+    return int(value)
+
+
+def _seconds(field: str, value: Any, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FaultParameterError(field, f"must be a number of seconds, not {type(value).__name__}")
+    if not math.isfinite(value) or not 0 <= value <= high:
+        raise FaultParameterError(field, f"must be a finite number between 0 and {high:g}")
+    return float(value)
+
+
+def _text(field: str, value: Any, *, optional: bool = True, limit: int = 1000) -> Optional[str]:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or len(value) > limit:
+        raise FaultParameterError(field, f"must be a string of at most {limit} characters")
+    return value
+
+
+def _choice(field: str, value: Any, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise FaultParameterError(field, "must be one of " + ", ".join(repr(c) for c in choices))
+    return str(value)
+
+
+def _flag(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FaultParameterError(field, "must be true or false")
+    return value
 
 
 class InjectedResponse(Exception):
@@ -180,7 +232,22 @@ class FaultController:
         method = getattr(self, action)
         try:
             inspect.signature(method).bind(**arguments)
+        except TypeError as exc:
+            raise GatewayError(
+                422,
+                "validation_error",
+                f"Bad arguments for {action}: {exc}.",
+                details=[validation_detail(["body"], str(exc), "value_error")],
+            ) from None
+        try:
             method(**arguments)
+        except FaultParameterError as exc:
+            raise GatewayError(
+                422,
+                "validation_error",
+                f"Bad arguments for {action}: {exc}.",
+                details=[validation_detail(["body", exc.field], exc.message, "value_error")],
+            ) from None
         except (TypeError, ValueError) as exc:
             raise GatewayError(
                 422,
@@ -208,14 +275,20 @@ class FaultController:
         the next request with 503 and the one after with 429.
         """
         self._check()
-        if n < 0:
-            raise ValueError("n must be >= 0")
-        if not 400 <= int(status) <= 599:
-            raise ValueError("status must be an HTTP error status (400-599)")
-        if body not in {"json", "html", "empty"}:
-            raise ValueError("body must be 'json', 'html' or 'empty'")
+        n = _int("n", n, 0, MAX_COUNT)
+        status = _int("status", status, 400, 599)
+        body = _choice("body", body, ("json", "html", "empty"))
+        if isinstance(retry_after, str):
+            if not retry_after.isprintable() or not retry_after.isascii() or len(retry_after) > 64:
+                raise FaultParameterError("retry_after", "an HTTP date must be printable ASCII")
+        elif retry_after is not None:
+            retry_after = _seconds("retry_after", retry_after, 24 * 3600.0)
         fault = RequestFault(
-            status=int(status), body=body, code=code, message=message, retry_after=retry_after
+            status=status,
+            body=body,
+            code=_text("code", code, limit=100),
+            message=_text("message", message),
+            retry_after=retry_after,
         )
         with self._lock:
             self._failures.extend(dataclasses.replace(fault) for _ in range(n))
@@ -227,10 +300,8 @@ class FaultController:
         body); ``how="eof"`` ends the body cleanly but without ``[DONE]``.
         """
         self._check()
-        if k < 0:
-            raise ValueError("k must be >= 0")
-        if how not in {"reset", "eof"}:
-            raise ValueError("how must be 'reset' or 'eof'")
+        k = _int("k", k, 0, MAX_COUNT)
+        how = _choice("how", how, ("reset", "eof"))
         with self._lock:
             self._stream.drop_after = k
             self._stream.drop_how = how
@@ -243,16 +314,15 @@ class FaultController:
         data frames, then carries on normally.
         """
         self._check()
-        if seconds < 0:
-            raise ValueError("seconds must be >= 0")
+        seconds = _seconds("seconds", seconds, MAX_STALL_SECONDS)
+        where = _choice("where", where, ("before_first_byte", "mid_stream"))
+        after = _int("after", after, 0, MAX_COUNT)
         with self._lock:
             if where == "before_first_byte":
-                self._stall_first_byte.append(float(seconds))
-            elif where == "mid_stream":
-                self._stream.stall_after = max(0, after)
-                self._stream.stall_seconds = float(seconds)
+                self._stall_first_byte.append(seconds)
             else:
-                raise ValueError("where must be 'before_first_byte' or 'mid_stream'")
+                self._stream.stall_after = after
+                self._stream.stall_seconds = seconds
 
     def inband_error(
         self,
@@ -269,42 +339,46 @@ class FaultController:
         wrongly see a complete stream. ``status`` adds a ``status`` field to the error object.
         """
         self._check()
+        code = _text("code", code, optional=False, limit=100) or ""
+        after = _int("after", after, 0, MAX_COUNT)
         err: Dict[str, Any] = {
             "code": code,
-            "message": message or f"Injected in-band error: {code}.",
+            "message": _text("message", message) or f"Injected in-band error: {code}.",
         }
         if status is not None:
-            err["status"] = int(status)
+            err["status"] = _int("status", status, 100, 599)
         with self._lock:
-            self._stream.inband_after = max(0, after)
+            self._stream.inband_after = after
             self._stream.inband_error = err
 
     def malformed_frame(self, after: int = 1) -> None:
         """Make the next stream send one frame whose data is not valid JSON; then clear."""
         self._check()
+        after = _int("after", after, 0, MAX_COUNT)
         with self._lock:
-            self._stream.malformed_after = max(0, after)
+            self._stream.malformed_after = after
 
     def crlf(self, enabled: bool = True) -> None:
         """Frame streams with CRLF line ends instead of LF (stays on until turned off)."""
         self._check()
+        enabled = _flag("enabled", enabled)
         with self._lock:
-            self._stream.crlf = bool(enabled)
+            self._stream.crlf = enabled
 
     def keepalive(self, enabled: bool = True) -> None:
         """Put ``: keep-alive`` comment lines between stream frames (stays on until off)."""
         self._check()
+        enabled = _flag("enabled", enabled)
         with self._lock:
-            self._stream.keepalive = bool(enabled)
+            self._stream.keepalive = enabled
 
     def fragment(self, size: int = 1) -> None:
         """Write streams in pieces of ``size`` bytes, splitting frames and UTF-8 characters
         across network writes (stays on until ``fragment(0)`` or ``reset()``)."""
         self._check()
-        if size < 0:
-            raise ValueError("size must be >= 0")
+        size = _int("size", size, 0, 1 << 20)
         with self._lock:
-            self._stream.fragment = int(size)
+            self._stream.fragment = size
 
     def reset(self) -> None:
         """Disarm every fault and framing mode."""

@@ -58,6 +58,20 @@ class Gateway:
         config = dataclasses.replace(config) if config is not None else GatewayConfig()
         self.catalogue = Catalogue.load(config.catalogue_path)
         self.db = Database(config.db_path)
+        try:
+            self._load(config, faults)
+        except BaseException:
+            self.db.close()  # give the file back: a refused start must not keep it claimed
+            raise
+        self.stopping = threading.Event()
+        self.loop: Optional[asyncio.AbstractEventLoop] = None
+        self._tasks: Set[asyncio.Task[Any]] = set()
+        self._on_startup: List[Callable[[], None]] = []
+        self._on_shutdown: List[Callable[[], Awaitable[None]]] = []
+        self._parts_lock = threading.RLock()
+        self._parts: Dict[Callable[[Gateway], Any], Any] = {}
+
+    def _load(self, config: GatewayConfig, faults: Optional[FaultController]) -> None:
         self.db.ensure_schema(_META_DDL)
         if not config.api_key:
             config.api_key = self._stored_meta("primary_api_key", new_api_key)
@@ -77,13 +91,6 @@ class Gateway:
             raise TypeError("api_keys must be a list of keys, not one string")
         for setting in config.api_keys:
             self.add_key(setting)
-        self.stopping = threading.Event()
-        self.loop: Optional[asyncio.AbstractEventLoop] = None
-        self._tasks: Set[asyncio.Task[Any]] = set()
-        self._on_startup: List[Callable[[], None]] = []
-        self._on_shutdown: List[Callable[[], Awaitable[None]]] = []
-        self._parts_lock = threading.RLock()
-        self._parts: Dict[Callable[[Gateway], Any], Any] = {}
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -161,12 +168,12 @@ class Gateway:
 
     def _stored_meta(self, name: str, make: Callable[[], str]) -> str:
         # Only a file database persists anything: in memory every start is fresh anyway.
+        # INSERT OR IGNORE, then read: whoever wrote first wins, and nobody fails.
+        self.db.execute(
+            "INSERT OR IGNORE INTO gateway_meta (name, value) VALUES (?, ?)", (name, make())
+        )
         rows = self.db.execute("SELECT value FROM gateway_meta WHERE name = ?", (name,))
-        if rows:
-            return str(rows[0]["value"])
-        value = make()
-        self.db.execute("INSERT INTO gateway_meta (name, value) VALUES (?, ?)", (name, value))
-        return value
+        return str(rows[0]["value"])
 
     # -- the services' own state -----------------------------------------------------------
 

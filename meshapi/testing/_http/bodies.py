@@ -2,54 +2,78 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any, Dict, Optional
+import asyncio
+import functools
+from typing import Any, Dict, List, Optional
 
 from starlette.requests import Request
 
 from .._core.errors import GatewayError, validation_detail
+from .._core.jsonsafe import loads_checked
+from .context import gateway_of
 
-__all__ = ["MAX_JSON_BODY", "json_body", "query_bool", "query_int"]
+__all__ = ["json_body", "query_bool", "query_int", "read_body"]
 
-MAX_JSON_BODY = 32 * 1024 * 1024
+# Bodies larger than this are checked and parsed on a worker thread, off the event loop.
+_THREAD_THRESHOLD = 256 * 1024
 
 
-async def json_body(request: Request) -> Dict[str, Any]:
-    """The request body as a JSON object; 422 ``validation_error`` with details otherwise."""
-    raw = await request.body()
-    if len(raw) > MAX_JSON_BODY:
-        raise GatewayError(
-            400, "invalid_request", f"Request body is larger than {MAX_JSON_BODY} bytes."
-        )
+def _too_large(limit: int) -> GatewayError:
+    return GatewayError(
+        413,
+        "payload_too_large",
+        f"Request body is larger than the gateway's limit of {limit} bytes.",
+        details=[validation_detail(["body"], f"Body exceeds {limit} bytes", "too_long")],
+    )
+
+
+async def read_body(request: Request, limit: Optional[int] = None) -> bytes:
+    """The whole request body, refused with 413 as soon as it exceeds ``limit`` bytes.
+
+    ``limit`` defaults to the gateway's ``max_body_bytes``; a ``Content-Length`` over it is
+    refused before a byte is read.
+    """
+    if limit is None:
+        limit = gateway_of(request).config.options.max_body_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: List[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    request._body = raw  # what Request.body() returns from now on
+    return raw
+
+
+async def json_body(request: Request, *, allow_empty: bool = False) -> Dict[str, Any]:
+    """The request body as a JSON object; 413 when too large, 422 ``validation_error`` otherwise.
+
+    Checked before any service sees it (:func:`~.._core.jsonsafe.loads_checked`): the nesting
+    depth (``max_json_depth``) before parsing, then numbers and strings that cannot be stored.
+    ``allow_empty`` turns an empty body into ``{}``.
+    """
+    raw = await read_body(request)
     if not raw.strip():
+        if allow_empty:
+            return {}
         raise GatewayError(
             422,
             "validation_error",
             "Request body is required.",
             details=[validation_detail(["body"], "Field required", "missing")],
         )
-    try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise GatewayError(
-            422,
-            "validation_error",
-            "Request body is not UTF-8 text.",
-            details=[
-                validation_detail(["body"], "Body must be UTF-8 encoded JSON", "json_invalid")
-            ],
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise GatewayError(
-            422,
-            "validation_error",
-            f"Request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).",
-            details=[
-                validation_detail(
-                    ["body", exc.pos], f"JSON decode error: {exc.msg}", "json_invalid"
-                )
-            ],
-        ) from None
+    depth = gateway_of(request).config.options.max_json_depth
+    if len(raw) > _THREAD_THRESHOLD:
+        data = await asyncio.get_running_loop().run_in_executor(
+            None, functools.partial(loads_checked, raw, max_depth=depth)
+        )
+    else:
+        data = loads_checked(raw, max_depth=depth)
     if not isinstance(data, dict):
         raise GatewayError(
             422,

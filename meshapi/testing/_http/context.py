@@ -11,17 +11,20 @@ import json
 import logging
 import re
 from typing import Any, Dict, Mapping, Optional
+from urllib.parse import quote
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, HTTPConnection, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._core.errors import GatewayError
 from .._core.faults import InjectedResponse
 from .._core.gateway import Gateway
 from .._core.ids import new_ulid
+from .._core.jsonsafe import servable
 
 __all__ = [
     "API_VERSION",
@@ -64,11 +67,25 @@ def json_response(
     status_code: int = 200,
     headers: Optional[Mapping[str, str]] = None,
 ) -> Response:
-    """A compact JSON response (no NaN, UTF-8 kept as is)."""
-    body = json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """A compact JSON response (no NaN, UTF-8 kept as is).
+
+    Bodies are checked before anything is stored, but a database written by an older gateway
+    may still hold NaN or lone surrogates: those are served as ``null`` and U+FFFD, never as a
+    500 on every later read.
+    """
+    try:
+        body = _dumps(content)
+    except (ValueError, UnicodeEncodeError):
+        logger.warning("serving a stored value strict JSON cannot carry, made servable")
+        body = _dumps(servable(content))
     return Response(
         body, status_code=status_code, headers=dict(headers or {}), media_type="application/json"
     )
+
+
+def _dumps(content: Any) -> bytes:
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
 
 
 def error_response(request: HTTPConnection, exc: GatewayError) -> Response:
@@ -106,9 +123,29 @@ async def _injected(request: Request, exc: Exception) -> Response:
     )
 
 
+def _slash_redirect(request: Request) -> Optional[Response]:
+    """Starlette's trailing-slash redirect, with ``Location`` built from the gateway's own
+    address (Starlette's uses the client's ``Host`` header, which anyone can set)."""
+    path = request.url.path
+    if request.scope["type"] != "http" or path == "/":
+        return None
+    other = path.rstrip("/") if path.endswith("/") else path + "/"
+    scope = dict(request.scope, path=other)
+    if not any(route.matches(scope)[0] != Match.NONE for route in request.app.router.routes):
+        return None
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    base = gateway_of(request).config.public_base_url.rstrip("/")
+    location = base + quote(other) + (f"?{query}" if query else "")
+    return RedirectResponse(location, status_code=307)
+
+
 async def _http_exception(request: Request, exc: Exception) -> Response:
     # Production is FastAPI: routing 404/405 come back as {"detail": "..."}, not the envelope.
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        redirect = _slash_redirect(request)
+        if redirect is not None:
+            return redirect
     headers = dict(exc.headers or {})
     if exc.status_code in {204, 304}:
         return Response(status_code=exc.status_code, headers=headers)

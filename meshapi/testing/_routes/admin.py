@@ -57,8 +57,7 @@ async def _faults_action(request: Request) -> Response:
     faults = _admin_auth(request)
     action = request.path_params["action"]
     faults.check_action(action)
-    raw = await request.body()
-    arguments: Dict[str, Any] = await json_body(request) if raw.strip() else {}
+    arguments: Dict[str, Any] = await json_body(request, allow_empty=True)
     faults.apply(action, arguments)
     return json_response(request, faults.snapshot())
 
