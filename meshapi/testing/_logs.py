@@ -51,7 +51,19 @@ class RedactingFilter(logging.Filter):
 
 
 _FILTER = RedactingFilter()
-_HANDLER: Optional[logging.Handler] = None
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The gateway's own stderr handler, added at most once per process (found again by type,
+    so no module global has to remember it)."""
+
+
+def _own_handler() -> Optional[logging.Handler]:
+    for logger_name in GATEWAY_LOGGERS:
+        for handler in logging.getLogger(logger_name).handlers:
+            if isinstance(handler, _StderrHandler):
+                return handler
+    return None
 
 
 def configure(level: str) -> bool:
@@ -60,7 +72,6 @@ def configure(level: str) -> bool:
     A stderr handler is added (once per process) when neither the root logger nor the
     gateway's loggers have one, as under ``meshapi gateway --log-level info``.
     """
-    global _HANDLER
     name = level.lower()
     if name not in _LEVELS:
         raise ValueError(f"log_level must be one of {sorted(_LEVELS)}, not {level!r}")
@@ -70,21 +81,22 @@ def configure(level: str) -> bool:
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
         logger.setLevel(numeric)
+    handler = _own_handler()
     handled = logging.getLogger().handlers or any(
         logging.getLogger(n).handlers for n in GATEWAY_LOGGERS
     )
-    if _HANDLER is None and not handled:
-        _HANDLER = logging.StreamHandler(sys.stderr)
-        _HANDLER.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        _HANDLER.addFilter(_FILTER)
-    if _HANDLER is not None:
-        _HANDLER.setLevel(numeric)
+    if handler is None and not handled:
+        handler = _StderrHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(_FILTER)
+    if handler is not None:
+        handler.setLevel(numeric)
         for logger_name in GATEWAY_LOGGERS:
             logger = logging.getLogger(logger_name)
-            if _HANDLER not in logger.handlers:  # uvicorn empties uvicorn.access when quiet
-                logger.addHandler(_HANDLER)
+            if handler not in logger.handlers:  # uvicorn empties uvicorn.access when quiet
+                logger.addHandler(handler)
     access = numeric <= logging.INFO
     if access:
         # uvicorn stops uvicorn.access propagating when a quieter gateway ran before.
-        logging.getLogger("uvicorn.access").propagate = _HANDLER is None
+        logging.getLogger("uvicorn.access").propagate = handler is None
     return access
