@@ -403,3 +403,36 @@ def test_the_catalogue_has_the_0_1_11_chat_and_moderation_models(api: httpx.Clie
         ("openai/gpt-5-nano", "reasoning"),
     ]:
         assert api.get(f"/v1/models/{model_id}").json()["model_type"] == kind
+
+
+@pytest.mark.parametrize(
+    ("path", "extra", "field"),
+    [
+        ("/v1/responses", {"max_tool_calls": 11}, "max_tool_calls"),
+        ("/v1/responses", {"user": "u" * 257}, "user"),
+        ("/v1/responses", {"timeout": 0}, "timeout"),
+        ("/v1/chat/completions", {"timeout": -1}, "timeout"),
+        ("/v1/chat/completions", {"transforms": "middle-out"}, "transforms"),
+    ],
+)
+def test_the_new_request_limits_are_checked(
+    api: httpx.Client, path: str, extra: Dict[str, Any], field: str
+) -> None:
+    body: Dict[str, Any] = {"model": "openai/gpt-4o-mini", **extra}
+    if path == "/v1/responses":
+        body["input"] = "hi"
+    else:
+        body["messages"] = [_msg("hi")]
+    response = api.post(path, json=body)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["loc"][:2] == ["body", field]
+
+
+def test_the_new_request_fields_are_accepted(api: httpx.Client) -> None:
+    chat = {"model": "openai/gpt-4o-mini", "messages": [_msg("hi")], "timeout": 30,
+            "cache": True, "transforms": ["middle-out"], "reasoning_effort": "low"}  # fmt: skip
+    assert api.post("/v1/chat/completions", json=chat).status_code == 200
+    reply = {"model": "openai/o4-mini", "input": "hi", "max_tool_calls": 3, "timeout": 30,
+             "include": ["reasoning.encrypted_content"], "plugins": [{"id": "web"}],
+             "thinking": {"type": "enabled"}, "caching": True, "expire_at": 1999999999}  # fmt: skip
+    assert api.post("/v1/responses", json=reply).status_code == 200

@@ -211,6 +211,8 @@ class ChatRequest(_Model):
     async_mode: Optional[bool] = None
     provider: Optional[Dict[str, Any]] = None
     user: Optional[str] = None
+    timeout: Optional[float] = pydantic.Field(default=None, gt=0)
+    transforms: Optional[List[str]] = None
 
     @pydantic.field_validator("stop")
     @classmethod

@@ -164,7 +164,9 @@ class ResponsesRequest(_Model):
     background: Optional[bool] = None
     metadata: Optional[Dict[str, Any]] = None
     previous_response_id: Optional[str] = None
-    user: Optional[str] = None
+    user: Optional[str] = pydantic.Field(default=None, max_length=256)
+    timeout: Optional[float] = pydantic.Field(default=None, gt=0)
+    max_tool_calls: Optional[int] = pydantic.Field(default=None, ge=1, le=10)
 
     @pydantic.field_validator("input", mode="before")
     @classmethod
