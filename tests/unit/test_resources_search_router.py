@@ -248,3 +248,45 @@ def test_the_resource_classes_are_the_client_namespaces(name: str, attribute: st
         assert isinstance(getattr(client, attribute), sync_cls)
     client_async = meshapi.AsyncMeshAPI(base_url="http://127.0.0.1:9", token="rsk_x")
     assert isinstance(getattr(client_async, attribute), async_cls)
+
+
+def test_upstream_timeout_goes_on_the_wire_as_timeout() -> None:
+    from meshapi.resources.chat import CREATE
+
+    messages = [{"role": "user", "content": "hi"}]
+    by_keywords = CREATE.build(
+        (), kwargs={"model": "m", "messages": messages, "upstream_timeout": 30, "timeout": 5}
+    )
+    assert by_keywords.body is not None and by_keywords.body["timeout"] == 30
+    assert "upstream_timeout" not in by_keywords.body and by_keywords.timeout == 5
+    as_in_0_1_11 = meshapi.ChatCompletionParams(model="m", messages=messages, timeout=30)
+    assert as_in_0_1_11.to_wire()["timeout"] == 30
+    responses = meshapi.ResponsesParams(input="x", upstream_timeout=12)
+    assert responses.to_wire() == {"input": "x", "timeout": 12}
+
+
+def test_reasoning_details_and_thought_signatures_go_back_on_the_next_turn() -> None:
+    reply = meshapi.ChatCompletionResponse.model_validate(
+        {
+            "id": "c",
+            "choices": [
+                {
+                    "message": {
+                        "role": "assistant",
+                        "content": None,
+                        "reasoning_details": [{"type": "reasoning.text", "text": "..."}],
+                        "tool_calls": [
+                            {
+                                "id": "call_1",
+                                "function": {"name": "f", "arguments": "{}"},
+                                "thought_signature": "sig==",
+                            }
+                        ],
+                    }
+                }
+            ],
+        }
+    )
+    wire = reply.choices[0].message.to_param().model_dump(exclude_none=True)
+    assert wire["reasoning_details"] == [{"type": "reasoning.text", "text": "..."}]
+    assert wire["tool_calls"][0]["thought_signature"] == "sig=="
