@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # that they agree). A star import where the module's own __all__ is exactly what we export.
     from ._accumulate import ChatCompletionAccumulator as ChatCompletionAccumulator
     from ._client import *  # noqa: F403
+    from ._config import MeshAPIConfig as MeshAPIConfig
     from ._endpoint import BodyCallOptions as BodyCallOptions
     from ._endpoint import CallOptions as CallOptions
     from ._errors import APIConnectionError as APIConnectionError
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from ._streaming import Stream as Stream
     from ._types import *  # noqa: F403
     from ._version import __version__ as __version__
+    from .resources.audio import *  # noqa: F403
     from .resources.batches import *  # noqa: F403
     from .resources.chat import *  # noqa: F403
     from .resources.compare import *  # noqa: F403
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
     from .resources.responses import *  # noqa: F403
     from .resources.router import *  # noqa: F403
     from .resources.templates import *  # noqa: F403
+    from .resources.videos import *  # noqa: F403
     from .resources.web import *  # noqa: F403
 
 # Every public name, written once: the module that defines it. `__all__` and the lazy loader are
@@ -74,6 +77,7 @@ if TYPE_CHECKING:
 _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._accumulate": ("ChatCompletionAccumulator",),
     "._client": ("AsyncMeshAPI", "MeshAPI"),
+    "._config": ("MeshAPIConfig",),
     "._errors": (
         "APIConnectionError",
         "APIStatusError",
@@ -104,6 +108,15 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     "._streaming": ("APIResponse", "AsyncAPIResponse", "AsyncStream", "Stream"),
     "._types": tuple(name for names in _types._EXPORTS.values() for name in names),
     "._version": ("__version__",),
+    ".resources.audio": (
+        "AsyncAudioResource",
+        "AudioResource",
+        "AudioTranslationKwargs",
+        "ListVoicesKwargs",
+        "SpeechKwargs",
+        "TranscriptionKwargs",
+        "TranscriptionTranslateKwargs",
+    ),
     ".resources.batches": ("AsyncBatchesResource", "BatchesResource", "CreateBatchKwargs"),
     ".resources.chat": (
         "AsyncChatCompletionStream",
@@ -116,7 +129,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".resources.compare": ("AsyncCompareResource", "CompareKwargs", "CompareResource"),
     ".resources.embeddings": ("AsyncEmbeddingsResource", "EmbeddingsKwargs", "EmbeddingsResource"),
-    ".resources.images": ("AsyncImagesResource", "ImageGenerationKwargs", "ImagesResource"),
+    ".resources.images": (
+        "AsyncImagesResource",
+        "ImageEditKwargs",
+        "ImageGenerationKwargs",
+        "ImagesResource",
+    ),
     ".resources.models": ("AsyncModelsResource", "ModelSearchKwargs", "ModelsResource"),
     ".resources.rag": (
         "AsyncRagResource",
@@ -147,6 +165,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".resources.router": ("AsyncRouterResource", "RouterResource", "RouterSelectKwargs"),
     ".resources.web": ("AsyncWebResource", "WebResource", "WebSearchKwargs"),
+    ".resources.videos": (
+        "AsyncVideosResource",
+        "ListVideoGenerationsKwargs",
+        "VideoGenerationKwargs",
+        "VideosResource",
+    ),
 }
 
 if not TYPE_CHECKING:

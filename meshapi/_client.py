@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, Mapping, Optional, Type, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, Mapping, Optional, Tuple, Type, TypeVar, cast
 
 import httpx
 from typing_extensions import Self
 
+from ._config import MeshAPIConfig
 from ._errors import InvalidRequestError
 from ._http import (
     DEFAULT_MAX_RETRIES,
@@ -24,7 +25,7 @@ from ._limits import (
     DEFAULT_TOTAL_TIMEOUT,
     Limits,
 )
-from ._request import NOT_GIVEN, TimeoutTypes
+from ._request import NOT_GIVEN, NotGiven, TimeoutTypes
 
 if TYPE_CHECKING:
     from ._response_types import (
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         MeshAPIWithRawResponse,
         MeshAPIWithStreamingResponse,
     )
+    from .resources.audio import AsyncAudioResource, AudioResource
     from .resources.batches import AsyncBatchesResource, BatchesResource
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.compare import AsyncCompareResource, CompareResource
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from .resources.responses import AsyncResponsesResource, ResponsesResource
     from .resources.router import AsyncRouterResource, RouterResource
     from .resources.templates import AsyncTemplatesResource, TemplatesResource
+    from .resources.videos import AsyncVideosResource, VideosResource
     from .resources.web import AsyncWebResource, WebResource
 
 __all__ = ["AsyncMeshAPI", "MeshAPI"]
@@ -88,6 +91,35 @@ class _ClientOptions(Generic[H]):
         return new
 
 
+_ConfigValues = Tuple[
+    Optional[str], Optional[str], TimeoutTypes, int, float, Optional[Mapping[str, str]]
+]
+
+
+def _from_config(
+    config: MeshAPIConfig,
+    base_url: Optional[str],
+    token: Optional[str],
+    timeout: TimeoutTypes,
+    max_retries: int,
+    max_retry_wait: float,
+    default_headers: Optional[Mapping[str, str]],
+) -> _ConfigValues:
+    """The options: each argument given explicitly, else the config's value."""
+    if not isinstance(config, MeshAPIConfig):
+        raise TypeError(f"config must be a MeshAPIConfig, got {type(config).__name__}")
+    return (
+        base_url if base_url is not None else config.base_url,
+        token if token is not None else config.token,
+        timeout
+        if not isinstance(timeout, NotGiven)
+        else (NOT_GIVEN if config.timeout is None else config.timeout),
+        max_retries if max_retries != DEFAULT_MAX_RETRIES else config.max_retries,
+        max_retry_wait if max_retry_wait != DEFAULT_MAX_RETRY_WAIT else config.max_retry_wait,
+        default_headers if default_headers is not None else (config.default_headers or None),
+    )
+
+
 class MeshAPI(_ClientOptions[SyncHttpClient]):
     """The synchronous client.
 
@@ -116,6 +148,7 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
         default_headers: headers sent on every request.
         httpx_client: your own ``httpx.Client`` (proxies, certificates...); it is not closed by
             :meth:`close`.
+        config: a :class:`MeshAPIConfig` supplying every option not given as an argument.
     """
 
     def __init__(
@@ -133,11 +166,22 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_error_body_bytes: int = DEFAULT_MAX_ERROR_BODY_BYTES,
+        config: Optional[MeshAPIConfig] = None,
     ) -> None:
         if httpx_client is not None and not isinstance(httpx_client, httpx.Client):
             raise InvalidRequestError(
                 f"httpx_client must be an httpx.Client, got {type(httpx_client).__name__}"
                 " (use AsyncMeshAPI(async_httpx_client=...) for an httpx.AsyncClient)"
+            )
+        if config is not None:
+            base_url, token, timeout, max_retries, max_retry_wait, default_headers = _from_config(
+                config,
+                base_url,
+                token if token is not None else api_key,
+                timeout,
+                max_retries,
+                max_retry_wait,
+                default_headers,
             )
         self._http = SyncHttpClient(
             base_url=base_url,
@@ -241,6 +285,20 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
 
         return RouterResource(self._http)
 
+    @cached_property
+    def audio(self) -> AudioResource:
+        """Text to speech, speech to text, translations and voices."""
+        from .resources.audio import AudioResource
+
+        return AudioResource(self._http)
+
+    @cached_property
+    def videos(self) -> VideosResource:
+        """Video generation tasks."""
+        from .resources.videos import VideosResource
+
+        return VideosResource(self._http)
+
     @property
     def realtime(self) -> RealtimeResource:
         """Realtime (WebSocket) sessions; needs the ``realtime`` extra (``websockets``)."""
@@ -322,11 +380,22 @@ class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_error_body_bytes: int = DEFAULT_MAX_ERROR_BODY_BYTES,
+        config: Optional[MeshAPIConfig] = None,
     ) -> None:
         if async_httpx_client is not None and not isinstance(async_httpx_client, httpx.AsyncClient):
             raise InvalidRequestError(
                 "async_httpx_client must be an httpx.AsyncClient, got "
                 f"{type(async_httpx_client).__name__}"
+            )
+        if config is not None:
+            base_url, token, timeout, max_retries, max_retry_wait, default_headers = _from_config(
+                config,
+                base_url,
+                token if token is not None else api_key,
+                timeout,
+                max_retries,
+                max_retry_wait,
+                default_headers,
             )
         self._http = AsyncHttpClient(
             base_url=base_url,
@@ -429,6 +498,20 @@ class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
         from .resources.router import AsyncRouterResource
 
         return AsyncRouterResource(self._http)
+
+    @cached_property
+    def audio(self) -> AsyncAudioResource:
+        """Text to speech, speech to text, translations and voices."""
+        from .resources.audio import AsyncAudioResource
+
+        return AsyncAudioResource(self._http)
+
+    @cached_property
+    def videos(self) -> AsyncVideosResource:
+        """Video generation tasks."""
+        from .resources.videos import AsyncVideosResource
+
+        return AsyncVideosResource(self._http)
 
     @property
     def realtime(self) -> AsyncRealtimeResource:

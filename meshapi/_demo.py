@@ -26,6 +26,7 @@ from . import (
     CreateBatchParams,
     CreateTemplateParams,
     EmbeddingsParams,
+    ImageEditParams,
     ImageGenerationParams,
     MeshAPI,
     MeshAPIError,
@@ -34,8 +35,12 @@ from . import (
     ResponsesParams,
     RouterSelectParams,
     SearchRequest,
+    SpeechParams,
     Tool,
     ToolFunction,
+    TranscriptionParams,
+    VideoContentItem,
+    VideoGenerationParams,
     WebSearchParams,
 )
 
@@ -47,6 +52,9 @@ REASONING_MODEL = "openai/o4-mini"
 EMBEDDING_MODEL = "openai/text-embedding-3-small"
 IMAGE_MODEL = "openai/gpt-image-1"
 BATCH_MODEL = "openai/gpt-5-nano"
+SPEECH_MODEL = "sarvam/bulbul:v2"
+TRANSCRIPTION_MODEL = "sarvam/saaras:v3"
+VIDEO_MODEL = "byteplus/dreamina-seedance-2-0"
 
 HANDBOOK = """# Acme handbook
 
@@ -327,6 +335,61 @@ class Tour:
             fh.write(base64.b64decode(data))
         self.say(f"   saved {os.path.getsize(path)} bytes to {path}")
 
+    def audio(self) -> None:
+        os.makedirs(self.image_dir, exist_ok=True)
+        path = os.path.join(self.image_dir, "hello.wav")
+        text = "Hello from MeshAPI."
+        speech = SpeechParams(input=text, model=SPEECH_MODEL, voice="meera")
+        size = self.client.audio.synthesize(speech, output=path)  # streamed to the file
+        self.say(f"   spoke {text!r} into {path} ({size} bytes)")
+        heard = self.client.audio.transcribe(path, TranscriptionParams(model=TRANSCRIPTION_MODEL))
+        self.say(f"   transcribed back: {heard.text!r}")
+
+    def video(self) -> None:
+        task = self.client.videos.generate(
+            VideoGenerationParams(
+                model=VIDEO_MODEL,
+                content=[VideoContentItem(type="text", text="A serene mountain lake at sunrise")],
+                duration=2,
+            )
+        )
+        done = self.client.videos.wait(task.id, poll_interval=0.1, max_wait=300)
+        self.say(f"   task {task.id}: {done.status}")
+        if done.status != "succeeded" or done.content is None or not done.content.video_url:
+            raise RuntimeError(f"the video task ended {done.status}")
+        ext = os.path.splitext(done.content.video_url.split("?")[0])[1] or ".mp4"
+        os.makedirs(self.image_dir, exist_ok=True)
+        path = os.path.join(self.image_dir, "lake" + ext)
+        size = self.client.videos.download(done, path)
+        self.say(f"   saved {size} bytes to {path}")
+
+    def image_edit(self) -> None:
+        source = self.client.images.generate(
+            ImageGenerationParams(
+                model=IMAGE_MODEL,
+                prompt="A red kite in a clear sky",
+                size="128x128",
+                response_format="b64_json",
+            )
+        )
+        edited = self.client.images.edit(
+            ImageEditParams(
+                model=IMAGE_MODEL,
+                image="data:image/png;base64," + (source.data[0].b64_json or ""),
+                operation="upscale",
+                upscale_factor="2",
+                response_format="b64_json",
+            )
+        )
+        data = edited.data[0].b64_json
+        if not data:
+            raise RuntimeError("no edited image returned")
+        path = os.path.join(self.image_dir, "kite-2x.png")
+        os.makedirs(self.image_dir, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(base64.b64decode(data))
+        self.say(f"   upscaled 128x128 to {getattr(edited, 'size', '?')}: {path}")
+
     def moderation(self) -> None:
         texts = ["I will kill you if you come back.", "What a lovely day for a picnic."]
         result = self.client.moderations.create(ModerationParams(input=texts))
@@ -382,6 +445,9 @@ def run_demo(
         tour.step("Batch", tour.batch)
         tour.step("RAG: upload, embed, search", tour.rag)
         tour.step("Image generation", tour.image)
+        tour.step("Audio: speak, then transcribe back", tour.audio)
+        tour.step("Video: generate, wait, save", tour.video)
+        tour.step("Image edit: upscale", tour.image_edit)
         tour.step("Moderation", tour.moderation)
         tour.step("Web search", tour.web_search)
         tour.step("Router select", tour.router)

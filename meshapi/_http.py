@@ -8,10 +8,11 @@ configuration, builds requests and makes every retry decision (``wait_after_erro
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import time
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
+from typing import IO, Any, Callable, Dict, Iterator, Mapping, Optional, TypeVar, Union
 
 import httpx
 from pydantic import ValidationError
@@ -54,9 +55,13 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "AsyncHttpClient",
     "BaseHttpClient",
+    "Destination",
     "SyncHttpClient",
     "resolve_api_key",
 ]
+
+Destination = Union[str, "os.PathLike[str]", IO[bytes]]
+"""Where a downloaded body goes: a path (created or truncated) or a binary file object."""
 
 T = TypeVar("T")
 
@@ -374,6 +379,25 @@ class BaseHttpClient:
         request.extensions[STARTED] = time.monotonic()
         return request
 
+    def build_fetch(
+        self, client: httpx.Client | httpx.AsyncClient, url: str, timeout: TimeoutTypes
+    ) -> httpx.Request:
+        """A GET of a file URL the API handed out (a video on a CDN): like a signed URL, it
+        carries no Authorization, so the key never reaches another host."""
+        if client.is_closed:
+            raise ClientClosedError("this client was closed", error_code="client_closed")
+        if not url.startswith(("https://", "http://")):
+            raise InvalidRequestError(f"not an http(s) URL: {url[:60]!r}")
+        request = client.build_request(
+            "GET",
+            url,
+            headers=dict(self.sdk_headers),
+            timeout=_resolve_timeout(timeout, self.timeout),
+        )
+        request.headers.pop("Authorization", None)
+        request.extensions[STARTED] = time.monotonic()
+        return request
+
     # -- deciding (no I/O) -------------------------------------------------------------------
 
     def error_for(
@@ -598,6 +622,31 @@ class BaseHttpClient:
         return f"{request.method} {request.url.path}"
 
 
+@contextlib.contextmanager
+def _sink(destination: Destination) -> Iterator[Callable[[bytes], Any]]:
+    """The ``write`` of a destination. A path is opened here, and removed again if the download
+    fails part way, so a failed call never leaves half a file behind; a file object is the
+    caller's (written to, never closed)."""
+    if isinstance(destination, (str, os.PathLike)):
+        path = os.fspath(destination)
+        with open(path, "wb") as file:
+            try:
+                yield file.write
+            except BaseException:
+                file.close()
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+                raise
+        return
+    write = getattr(destination, "write", None)
+    if not callable(write):
+        raise InvalidRequestError(
+            "the destination must be a path or a binary file object opened for writing, "
+            f"got {type(destination).__name__}"
+        )
+    yield write
+
+
 def _clean_params(params: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
     if not params:
         return None
@@ -669,6 +718,31 @@ class SyncHttpClient(BaseHttpClient):
         deadline = self.deadline_for(timeout, stream=False)
         request = self.build_upload(self.client, url, content, content_type, timeout)
         return self.completed(self._send(request, deadline=deadline))
+
+    def download(self, opts: RequestOptions, destination: Destination) -> int:
+        """Send (retried like any call until the answer starts), then copy the body to
+        ``destination`` chunk by chunk, never holding all of it; returns the bytes written."""
+        return self._save(self.send(opts, stream=True), destination)
+
+    def fetch(self, url: str, destination: Destination, timeout: TimeoutTypes = NOT_GIVEN) -> int:
+        """GET a file URL the API handed out (no Authorization) into ``destination``."""
+        request = self.build_fetch(self.client, url, timeout)
+        deadline = self.deadline_for(timeout, stream=True)
+        response = self._send(request, stream=True, deadline=deadline)
+        return self._save(self.completed(response, stream=True), destination)
+
+    def _save(self, response: httpx.Response, destination: Destination) -> int:
+        written = 0
+        try:
+            with _sink(destination) as write:
+                for chunk in response.iter_bytes():
+                    write(chunk)
+                    written += len(chunk)
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc, response.request) from exc
+        finally:
+            response.close()
+        return written
 
     def _send(
         self, request: httpx.Request, *, stream: bool = False, deadline: Optional[Deadline] = None
@@ -773,6 +847,33 @@ class AsyncHttpClient(BaseHttpClient):
         deadline = self.deadline_for(timeout, stream=False)
         request = self.build_upload(self.client, url, content, content_type, timeout)
         return self.completed(await self._send(request, deadline=deadline))
+
+    async def download(self, opts: RequestOptions, destination: Destination) -> int:
+        """Send (retried like any call until the answer starts), then copy the body to
+        ``destination`` chunk by chunk, never holding all of it; returns the bytes written."""
+        return await self._save(await self.send(opts, stream=True), destination)
+
+    async def fetch(
+        self, url: str, destination: Destination, timeout: TimeoutTypes = NOT_GIVEN
+    ) -> int:
+        """GET a file URL the API handed out (no Authorization) into ``destination``."""
+        request = self.build_fetch(self.client, url, timeout)
+        deadline = self.deadline_for(timeout, stream=True)
+        response = await self._send(request, stream=True, deadline=deadline)
+        return await self._save(self.completed(response, stream=True), destination)
+
+    async def _save(self, response: httpx.Response, destination: Destination) -> int:
+        written = 0
+        try:
+            with _sink(destination) as write:
+                async for chunk in response.aiter_bytes():
+                    write(chunk)
+                    written += len(chunk)
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc, response.request) from exc
+        finally:
+            await response.aclose()
+        return written
 
     async def _send(
         self, request: httpx.Request, *, stream: bool = False, deadline: Optional[Deadline] = None

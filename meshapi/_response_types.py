@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._client import AsyncMeshAPI, MeshAPI
 from ._modes import to_async_raw, to_async_streaming, to_raw
+from .resources.audio import AsyncAudioResource, AudioResource
 from .resources.batches import AsyncBatchesResource, BatchesResource
 from .resources.chat import AsyncChatCompletionsResource, AsyncChatResource, ChatCompletionsResource, ChatResource
 from .resources.compare import AsyncCompareResource, CompareResource
@@ -20,8 +21,29 @@ from .resources.rag import AsyncRagResource, RagResource
 from .resources.responses import AsyncResponsesResource, ResponsesResource
 from .resources.router import AsyncRouterResource, RouterResource
 from .resources.templates import AsyncTemplatesResource, TemplatesResource
+from .resources.videos import AsyncVideosResource, VideosResource
 from .resources.web import AsyncWebResource, WebResource
 
+
+class AsyncAudioWithRawResponse:
+    def __init__(self, resource: AsyncAudioResource) -> None:
+        self.synthesize = to_async_raw(resource.synthesize)
+        self.transcribe = to_async_raw(resource.transcribe)
+        self.get_transcription = to_async_raw(resource.get_transcription)
+        self.translate = to_async_raw(resource.translate)
+        self.audio_translate = to_async_raw(resource.audio_translate)
+        self.list_voices = to_async_raw(resource.list_voices)
+        self.get_voice = to_async_raw(resource.get_voice)
+
+class AudioWithRawResponse:
+    def __init__(self, resource: AudioResource) -> None:
+        self.synthesize = to_raw(resource.synthesize)
+        self.transcribe = to_raw(resource.transcribe)
+        self.get_transcription = to_raw(resource.get_transcription)
+        self.translate = to_raw(resource.translate)
+        self.audio_translate = to_raw(resource.audio_translate)
+        self.list_voices = to_raw(resource.list_voices)
+        self.get_voice = to_raw(resource.get_voice)
 
 class AsyncBatchesWithRawResponse:
     def __init__(self, resource: AsyncBatchesResource) -> None:
@@ -64,10 +86,12 @@ class EmbeddingsWithRawResponse:
 class AsyncImagesWithRawResponse:
     def __init__(self, resource: AsyncImagesResource) -> None:
         self.generate = to_async_raw(resource.generate)
+        self.edit = to_async_raw(resource.edit)
 
 class ImagesWithRawResponse:
     def __init__(self, resource: ImagesResource) -> None:
         self.generate = to_raw(resource.generate)
+        self.edit = to_raw(resource.edit)
 
 class AsyncModelsWithRawResponse:
     def __init__(self, resource: AsyncModelsResource) -> None:
@@ -145,6 +169,18 @@ class TemplatesWithRawResponse:
         self.update = to_raw(resource.update)
         self.delete = to_raw(resource.delete)
 
+class AsyncVideosWithRawResponse:
+    def __init__(self, resource: AsyncVideosResource) -> None:
+        self.generate = to_async_raw(resource.generate)
+        self.retrieve = to_async_raw(resource.retrieve)
+        self.list = to_async_raw(resource.list)
+
+class VideosWithRawResponse:
+    def __init__(self, resource: VideosResource) -> None:
+        self.generate = to_raw(resource.generate)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list = to_raw(resource.list)
+
 class AsyncWebWithRawResponse:
     def __init__(self, resource: AsyncWebResource) -> None:
         self.search = to_async_raw(resource.search)
@@ -163,6 +199,7 @@ class AsyncChatWithRawResponse:
 
 class MeshAPIWithRawResponse:
     def __init__(self, client: MeshAPI) -> None:
+        self.audio = AudioWithRawResponse(client.audio)
         self.batches = BatchesWithRawResponse(client.batches)
         self.chat = ChatWithRawResponse(client.chat)
         self.compare = CompareWithRawResponse(client.compare)
@@ -174,10 +211,12 @@ class MeshAPIWithRawResponse:
         self.responses = ResponsesWithRawResponse(client.responses)
         self.router = RouterWithRawResponse(client.router)
         self.templates = TemplatesWithRawResponse(client.templates)
+        self.videos = VideosWithRawResponse(client.videos)
         self.web = WebWithRawResponse(client.web)
 
 class AsyncMeshAPIWithRawResponse:
     def __init__(self, client: AsyncMeshAPI) -> None:
+        self.audio = AsyncAudioWithRawResponse(client.audio)
         self.batches = AsyncBatchesWithRawResponse(client.batches)
         self.chat = AsyncChatWithRawResponse(client.chat)
         self.compare = AsyncCompareWithRawResponse(client.compare)
@@ -189,7 +228,28 @@ class AsyncMeshAPIWithRawResponse:
         self.responses = AsyncResponsesWithRawResponse(client.responses)
         self.router = AsyncRouterWithRawResponse(client.router)
         self.templates = AsyncTemplatesWithRawResponse(client.templates)
+        self.videos = AsyncVideosWithRawResponse(client.videos)
         self.web = AsyncWebWithRawResponse(client.web)
+
+class AsyncAudioWithStreamingResponse:
+    def __init__(self, resource: AsyncAudioResource) -> None:
+        self.synthesize = to_async_streaming(resource.synthesize)
+        self.transcribe = to_async_streaming(resource.transcribe)
+        self.get_transcription = to_async_streaming(resource.get_transcription)
+        self.translate = to_async_streaming(resource.translate)
+        self.audio_translate = to_async_streaming(resource.audio_translate)
+        self.list_voices = to_async_streaming(resource.list_voices)
+        self.get_voice = to_async_streaming(resource.get_voice)
+
+class AudioWithStreamingResponse:
+    def __init__(self, resource: AudioResource) -> None:
+        self.synthesize = to_raw(resource.synthesize)
+        self.transcribe = to_raw(resource.transcribe)
+        self.get_transcription = to_raw(resource.get_transcription)
+        self.translate = to_raw(resource.translate)
+        self.audio_translate = to_raw(resource.audio_translate)
+        self.list_voices = to_raw(resource.list_voices)
+        self.get_voice = to_raw(resource.get_voice)
 
 class AsyncBatchesWithStreamingResponse:
     def __init__(self, resource: AsyncBatchesResource) -> None:
@@ -232,10 +292,12 @@ class EmbeddingsWithStreamingResponse:
 class AsyncImagesWithStreamingResponse:
     def __init__(self, resource: AsyncImagesResource) -> None:
         self.generate = to_async_streaming(resource.generate)
+        self.edit = to_async_streaming(resource.edit)
 
 class ImagesWithStreamingResponse:
     def __init__(self, resource: ImagesResource) -> None:
         self.generate = to_raw(resource.generate)
+        self.edit = to_raw(resource.edit)
 
 class AsyncModelsWithStreamingResponse:
     def __init__(self, resource: AsyncModelsResource) -> None:
@@ -313,6 +375,18 @@ class TemplatesWithStreamingResponse:
         self.update = to_raw(resource.update)
         self.delete = to_raw(resource.delete)
 
+class AsyncVideosWithStreamingResponse:
+    def __init__(self, resource: AsyncVideosResource) -> None:
+        self.generate = to_async_streaming(resource.generate)
+        self.retrieve = to_async_streaming(resource.retrieve)
+        self.list = to_async_streaming(resource.list)
+
+class VideosWithStreamingResponse:
+    def __init__(self, resource: VideosResource) -> None:
+        self.generate = to_raw(resource.generate)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list = to_raw(resource.list)
+
 class AsyncWebWithStreamingResponse:
     def __init__(self, resource: AsyncWebResource) -> None:
         self.search = to_async_streaming(resource.search)
@@ -331,6 +405,7 @@ class AsyncChatWithStreamingResponse:
 
 class MeshAPIWithStreamingResponse:
     def __init__(self, client: MeshAPI) -> None:
+        self.audio = AudioWithStreamingResponse(client.audio)
         self.batches = BatchesWithStreamingResponse(client.batches)
         self.chat = ChatWithStreamingResponse(client.chat)
         self.compare = CompareWithStreamingResponse(client.compare)
@@ -342,10 +417,12 @@ class MeshAPIWithStreamingResponse:
         self.responses = ResponsesWithStreamingResponse(client.responses)
         self.router = RouterWithStreamingResponse(client.router)
         self.templates = TemplatesWithStreamingResponse(client.templates)
+        self.videos = VideosWithStreamingResponse(client.videos)
         self.web = WebWithStreamingResponse(client.web)
 
 class AsyncMeshAPIWithStreamingResponse:
     def __init__(self, client: AsyncMeshAPI) -> None:
+        self.audio = AsyncAudioWithStreamingResponse(client.audio)
         self.batches = AsyncBatchesWithStreamingResponse(client.batches)
         self.chat = AsyncChatWithStreamingResponse(client.chat)
         self.compare = AsyncCompareWithStreamingResponse(client.compare)
@@ -357,4 +434,5 @@ class AsyncMeshAPIWithStreamingResponse:
         self.responses = AsyncResponsesWithStreamingResponse(client.responses)
         self.router = AsyncRouterWithStreamingResponse(client.router)
         self.templates = AsyncTemplatesWithStreamingResponse(client.templates)
+        self.videos = AsyncVideosWithStreamingResponse(client.videos)
         self.web = AsyncWebWithStreamingResponse(client.web)

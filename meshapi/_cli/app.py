@@ -28,6 +28,8 @@ COMMANDS = (
     "rag",
     "batches",
     "images",
+    "audio",
+    "video",
     "embeddings",
     "moderate",
     "search",

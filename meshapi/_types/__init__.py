@@ -63,10 +63,12 @@ from .._lazy import lazy_attributes
 if TYPE_CHECKING:
     # What type checkers see: each module's own literal __all__.
     from ._base import *  # noqa: F403
+    from .audio import *  # noqa: F403
     from .batches import *  # noqa: F403
     from .chat import *  # noqa: F403
     from .compare import *  # noqa: F403
     from .embeddings import *  # noqa: F403
+    from .errors import *  # noqa: F403
     from .images import *  # noqa: F403
     from .models import *  # noqa: F403
     from .moderations import *  # noqa: F403
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
     from .responses import *  # noqa: F403
     from .router import *  # noqa: F403
     from .templates import *  # noqa: F403
+    from .videos import *  # noqa: F403
     from .web import *  # noqa: F403
 
 # Which module defines each public name: written here once (besides the module's own __all__,
@@ -86,10 +89,13 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "PromptTokensDetails",
         "RequestModel",
         "ResponseModel",
+        "TokenUsage",
         "Usage",
+        "UsageInfo",
     ),
     ".batches": (
         "BatchList",
+        "BatchListResponse",
         "BatchObject",
         "BatchRequestCounts",
         "BatchRequestItem",
@@ -98,22 +104,26 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "CreateBatchParamsDict",
     ),
     ".chat": (
+        "AudioOutputOptions",
         "ChatCompletionAudio",
         "ChatCompletionChoice",
         "ChatCompletionChunk",
         "ChatCompletionChunkChoice",
+        "ChatCompletionChunkDelta",
         "ChatCompletionMessage",
         "ChatCompletionParams",
         "ChatCompletionParamsDict",
         "ChatCompletionResponse",
         "ChatMessage",
         "ChatMessageDict",
+        "ChatRole",
         "ChoiceDelta",
         "ChoiceDeltaToolCall",
         "ChoiceDeltaToolCallFunction",
         "ContentPart",
         "ContentPartFile",
         "ContentPartFileDict",
+        "ContentPartAudio",
         "ContentPartImage",
         "ContentPartImageDict",
         "ContentPartInputAudio",
@@ -122,17 +132,23 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ContentPartTextDict",
         "ContentPartVideo",
         "ContentPartVideoDict",
+        "ImageDetail",
+        "ImageOptions",
         "ImageURL",
         "ImageURLDict",
         "InputAudio",
         "InputAudioDict",
         "MessageParam",
+        "ProviderPreferences",
         "Tool",
         "ToolCall",
         "ToolCallDict",
         "ToolCallFunction",
         "ToolCallFunctionDict",
         "ToolDict",
+        "ToolChoice",
+        "ToolChoiceFunction",
+        "ToolChoiceObject",
         "ToolFunction",
         "ToolFunctionDict",
         "ToolParam",
@@ -147,8 +163,10 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "CompareResponse",
         "CompareResult",
         "CompareStreamEvent",
+        "ModelOverride",
     ),
     ".embeddings": (
+        "EmbeddingItem",
         "EmbeddingsData",
         "EmbeddingsParams",
         "EmbeddingsParamsDict",
@@ -159,16 +177,28 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "MultimodalEmbeddingInputDict",
         "VideoEmbeddingUrl",
         "VideoEmbeddingUrlDict",
+        "EmbeddingsUsage",
+    ),
+    ".errors": (
+        "ApiErrorBody",
+        "ApiErrorEnvelope",
     ),
     ".images": (
         "ImageData",
+        "ImageEditParams",
+        "ImageEditParamsDict",
+        "ImageGenerationChunk",
         "ImageGenerationParams",
         "ImageGenerationParamsDict",
         "ImageGenerationResponse",
+        "ImageItem",
+        "ImageRef",
+        "ImageRefDict",
         "ImageStreamEvent",
         "ImageUsage",
     ),
     ".models": (
+        "ListModelsParams",
         "ModelInfo",
         "ModelPricing",
         "ModelSearchParams",
@@ -203,8 +233,10 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "UploadFileParamsDict",
     ),
     ".responses": (
+        "BuiltinTool",
         "ResponseOutputContent",
         "ResponseOutputItem",
+        "ResponsesFunctionTool",
         "ResponsesParams",
         "ResponsesParamsDict",
         "ResponsesListItem",
@@ -232,6 +264,41 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "WebSearchParamsDict",
         "WebSearchResponse",
         "WebSearchResultItem",
+    ),
+    # 0.1.11 media: audio and video (images edits are in ".images").
+    ".audio": (
+        "AudioTranslationsParams",
+        "AudioTranslationsParamsDict",
+        "ListVoicesParams",
+        "ListVoicesParamsDict",
+        "PronunciationDictionaryLocator",
+        "PronunciationDictionaryLocatorDict",
+        "SpeechParams",
+        "SpeechParamsDict",
+        "TranscriptionParams",
+        "TranscriptionParamsDict",
+        "TranscriptionResponse",
+        "TranscriptionTranslateParams",
+        "TranscriptionTranslateParamsDict",
+        "Voice",
+        "VoiceSettings",
+        "VoiceSettingsDict",
+        "VoicesResponse",
+    ),
+    ".videos": (
+        "VIDEO_TERMINAL_STATUSES",
+        "CreateVideoGenerationResponse",
+        "ListVideoGenerationsParams",
+        "ListVideoGenerationsParamsDict",
+        "VideoContentItem",
+        "VideoContentItemDict",
+        "VideoGenerationParams",
+        "VideoGenerationParamsDict",
+        "VideoTaskContent",
+        "VideoTaskError",
+        "VideoTaskListResponse",
+        "VideoTaskResponse",
+        "VideoTaskUsage",
     ),
 }
 

@@ -18,7 +18,9 @@ __all__ = [
     "PromptTokensDetails",
     "RequestModel",
     "ResponseModel",
+    "TokenUsage",
     "Usage",
+    "UsageInfo",
 ]
 
 
@@ -198,3 +200,14 @@ class Usage(ResponseModel):
     total_tokens: int = 0
     prompt_tokens_details: Optional[PromptTokensDetails] = None
     completion_tokens_details: Optional[CompletionTokensDetails] = None
+    classifier_prompt_tokens: Optional[int] = None
+    """Tokens the gateway's auto-router classifier read (``model: "auto"``), when reported."""
+    classifier_completion_tokens: Optional[int] = None
+    classifier_tokens: Optional[int] = None
+
+
+UsageInfo = Usage
+"""The name meshapi 0.1.4 used for :class:`Usage` of chat completions (the same class)."""
+
+TokenUsage = Usage
+"""The name meshapi 0.1.4 used for :class:`Usage` of a compare synthesis (the same class)."""

@@ -11,6 +11,7 @@ from ._base import RequestModel, ResponseModel, _RequestPart
 
 __all__ = [
     "BatchList",
+    "BatchListResponse",
     "BatchObject",
     "BatchRequestCounts",
     "BatchRequestItem",
@@ -110,3 +111,7 @@ class BatchList(ResponseModel):
     has_more: bool = False
     first_id: Optional[str] = None
     last_id: Optional[str] = None
+
+
+BatchListResponse = BatchList
+"""The name meshapi 0.1.4 used for :class:`BatchList` (the same class)."""

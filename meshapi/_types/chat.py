@@ -10,22 +10,26 @@ from typing_extensions import Required, TypedDict
 from ._base import RequestModel, ResponseModel, Usage, _RequestPart
 
 __all__ = [
+    "AudioOutputOptions",
     "ChatCompletionAudio",
     "ChatCompletionChoice",
     "ChatCompletionChunk",
     "ChatCompletionChunkChoice",
+    "ChatCompletionChunkDelta",
     "ChatCompletionMessage",
     "ChatCompletionParams",
     "ChatCompletionParamsDict",
     "ChatCompletionResponse",
     "ChatMessage",
     "ChatMessageDict",
+    "ChatRole",
     "ChoiceDelta",
     "ChoiceDeltaToolCall",
     "ChoiceDeltaToolCallFunction",
     "ContentPart",
     "ContentPartFile",
     "ContentPartFileDict",
+    "ContentPartAudio",
     "ContentPartImage",
     "ContentPartImageDict",
     "ContentPartInputAudio",
@@ -34,17 +38,23 @@ __all__ = [
     "ContentPartTextDict",
     "ContentPartVideo",
     "ContentPartVideoDict",
+    "ImageDetail",
+    "ImageOptions",
     "ImageURL",
     "ImageURLDict",
     "InputAudio",
     "InputAudioDict",
     "MessageParam",
+    "ProviderPreferences",
     "Tool",
     "ToolCall",
     "ToolCallDict",
     "ToolCallFunction",
     "ToolCallFunctionDict",
     "ToolDict",
+    "ToolChoice",
+    "ToolChoiceFunction",
+    "ToolChoiceObject",
     "ToolFunction",
     "ToolFunctionDict",
     "ToolParam",
@@ -90,6 +100,10 @@ class ContentPartImageDict(TypedDict, total=False):
     type: Literal["image_url"]
     image_url: Required[Union[ImageURLDict, ImageURL]]
     cache_control: Optional[Dict[str, Any]]
+
+
+ImageDetail = ImageURL
+"""The name meshapi 0.1.4 used for :class:`ImageURL` (the same class)."""
 
 
 class ContentPartImage(_RequestPart):
@@ -265,6 +279,13 @@ class ToolCallDict(TypedDict, total=False):
     thought_signature: Optional[str]
 
 
+ContentPartAudio = ContentPartInputAudio
+"""The name meshapi 0.1.4 used for :class:`ContentPartInputAudio` (the same class)."""
+
+ChatRole = Literal["system", "user", "assistant", "tool", "developer"]
+"""The role of a :class:`ChatMessage`."""
+
+
 class ToolCallFunction(ResponseModel):
     """The function a model asked to call; ``arguments`` is a JSON string (possibly invalid JSON).
 
@@ -307,6 +328,48 @@ class ChatMessageDict(TypedDict, total=False):
     refusal: Optional[str]
     audio: Optional[Dict[str, Any]]
     reasoning_details: Optional[List[Dict[str, Any]]]
+
+
+class ToolChoiceFunction(_RequestPart):
+    """The function named by a :class:`ToolChoiceObject`."""
+
+    name: str
+
+
+class ToolChoiceObject(_RequestPart):
+    """``tool_choice`` forcing one function: ``{"type": "function", "function": {"name": ...}}``."""
+
+    type: Literal["function"] = "function"
+    function: ToolChoiceFunction
+
+
+ToolChoice = Union[Literal["auto", "none", "required"], ToolChoiceObject]
+"""``tool_choice`` of chat completions: a mode, or the one function the model must call."""
+
+
+class ImageOptions(_RequestPart):
+    """Image options of a chat completion with ``modality="image"``."""
+
+    n: int = 1
+    size: str = "1024x1024"
+    quality: str = "high"
+    response_format: Literal["url", "b64_json"] = "url"
+
+
+class AudioOutputOptions(_RequestPart):
+    """Audio output options of a chat completion with ``modalities=["text", "audio"]``."""
+
+    voice: str = "alloy"
+    format: Literal["wav", "mp3", "flac", "opus", "pcm16"] = "wav"
+
+
+class ProviderPreferences(_RequestPart):
+    """Provider routing preferences (``provider`` of chat completions and embeddings)."""
+
+    order: Optional[List[str]] = None
+    allow_fallbacks: Optional[bool] = None
+    require_parameters: Optional[bool] = None
+    data_collection: Optional[Literal["allow", "deny"]] = None
 
 
 class ChatMessage(_RequestPart):
@@ -512,8 +575,11 @@ class ChatCompletionParams(RequestModel):
     user: Optional[str] = None
     response_format: Optional[Dict[str, Any]] = None
     tools: Optional[List[ToolParam]] = None
-    tool_choice: Optional[Union[str, Dict[str, Any]]] = None
-    """``"auto"``, ``"none"``, ``"required"`` or ``{"type": "function", "function": {...}}``."""
+    tool_choice: Optional[
+        Annotated[Union[str, Dict[str, Any], ToolChoiceObject], Field(union_mode="left_to_right")]
+    ] = None
+    """``"auto"``, ``"none"``, ``"required"`` or ``{"type": "function", "function": {...}}``
+    (or a :class:`ToolChoiceObject`)."""
     parallel_tool_calls: Optional[bool] = None
     stream: Optional[bool] = None
     stream_options: Optional[Dict[str, Any]] = None
@@ -536,17 +602,24 @@ class ChatCompletionParams(RequestModel):
     session_id: Optional[str] = None
     modality: Optional[str] = None
     """``"text"`` or ``"image"``."""
-    image: Optional[Dict[str, Any]] = None
-    """Image options when ``modality="image"``."""
+    image: Optional[
+        Annotated[Union[Dict[str, Any], ImageOptions], Field(union_mode="left_to_right")]
+    ] = None
+    """Image options when ``modality="image"`` (a dict or :class:`ImageOptions`)."""
     async_mode: Optional[bool] = None
     modalities: Optional[List[str]] = None
     """Output modalities, for example ``["text", "audio"]``."""
-    audio: Optional[Dict[str, Any]] = None
-    """Audio output options, for example ``{"voice": "alloy", "format": "wav"}``."""
+    audio: Optional[
+        Annotated[Union[Dict[str, Any], AudioOutputOptions], Field(union_mode="left_to_right")]
+    ] = None
+    """Audio output options, for example ``{"voice": "alloy", "format": "wav"}`` (or
+    :class:`AudioOutputOptions`)."""
     models: Optional[List[str]] = None
     """Server-side fallback list, tried in order when the first model fails."""
-    provider: Optional[Dict[str, Any]] = None
-    """Provider routing preferences."""
+    provider: Optional[
+        Annotated[Union[Dict[str, Any], ProviderPreferences], Field(union_mode="left_to_right")]
+    ] = None
+    """Provider routing preferences (a dict or :class:`ProviderPreferences`)."""
 
 
 class ChatCompletionChoice(ResponseModel):
@@ -599,6 +672,10 @@ class ChoiceDelta(ResponseModel):
     refusal: Optional[str] = None
     reasoning: Optional[str] = None
     reasoning_content: Optional[str] = None
+
+
+ChatCompletionChunkDelta = ChoiceDelta
+"""The name meshapi 0.1.4 used for :class:`ChoiceDelta` (the same class)."""
 
 
 class ChatCompletionChunkChoice(ResponseModel):

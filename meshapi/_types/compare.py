@@ -29,6 +29,7 @@ __all__ = [
     "CompareResponse",
     "CompareResult",
     "CompareStreamEvent",
+    "ModelOverride",
 ]
 
 
@@ -56,6 +57,12 @@ class CompareModelOverride(_RequestPart):
     top_p: Optional[float] = None
     max_tokens: Optional[int] = None
     reasoning_effort: Optional[str] = None
+    system_prompt: Optional[str] = None
+    """A system message for this model only."""
+
+
+ModelOverride = CompareModelOverride
+"""The name meshapi 0.1.4 used for :class:`CompareModelOverride` (the same class)."""
 
 
 # Overrides stay open: the gateway applies any field besides ``model`` to that model's request,

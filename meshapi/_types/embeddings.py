@@ -12,8 +12,10 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage, _RequestPart
+from .chat import ProviderPreferences
 
 __all__ = [
+    "EmbeddingItem",
     "EmbeddingsData",
     "EmbeddingsParams",
     "EmbeddingsParamsDict",
@@ -24,6 +26,7 @@ __all__ = [
     "MultimodalEmbeddingInputDict",
     "VideoEmbeddingUrl",
     "VideoEmbeddingUrlDict",
+    "EmbeddingsUsage",
 ]
 
 
@@ -144,14 +147,21 @@ class EmbeddingsParams(RequestModel):
     :meth:`EmbeddingsData.vector`. ``model="auto"`` lets the gateway's auto router pick.
     """
 
-    model: str
+    model: Optional[str] = None
+    """Required by the gateway unless a template or its default supplies it (optional here, as
+    in meshapi 0.1.4); ``"auto"`` lets the gateway's auto router pick."""
     input: EmbeddingsInput
     dimensions: Optional[int] = Field(default=None, ge=1)
     encoding_format: Optional[Literal["float", "base64"]] = None
     input_type: Optional[str] = None
     instructions: Optional[str] = None
     sparse_embedding: Optional[bool] = None
-    provider: Optional[Union[str, Dict[str, Any]]] = None
+    provider: Optional[
+        Annotated[
+            Union[str, Dict[str, Any], ProviderPreferences], Field(union_mode="left_to_right")
+        ]
+    ] = None
+    """A provider name, or routing preferences (a dict or :class:`ProviderPreferences`)."""
     user: Optional[str] = Field(default=None, max_length=256)
 
 
@@ -190,6 +200,13 @@ class EmbeddingsData(ResponseModel):
         if sys.byteorder == "big":
             values.byteswap()
         return values.tolist()
+
+
+EmbeddingItem = EmbeddingsData
+"""The name meshapi 0.1.4 used for :class:`EmbeddingsData` (the same class)."""
+
+EmbeddingsUsage = Usage
+"""The name meshapi 0.1.4 used for the :class:`Usage` of embeddings (the same class)."""
 
 
 class EmbeddingsResponse(ResponseModel):

@@ -9,7 +9,14 @@ from typing_extensions import TypedDict
 
 from ._base import RequestModel, ResponseModel
 
-__all__ = ["ModelInfo", "ModelPricing", "ModelSearchParams", "ModelSearchParamsDict", "ModelsPage"]
+__all__ = [
+    "ListModelsParams",
+    "ModelInfo",
+    "ModelPricing",
+    "ModelSearchParams",
+    "ModelSearchParamsDict",
+    "ModelsPage",
+]
 
 
 # ==============================================================================================
@@ -17,8 +24,20 @@ __all__ = ["ModelInfo", "ModelPricing", "ModelSearchParams", "ModelSearchParamsD
 # ==============================================================================================
 
 
+class ListModelsParams(RequestModel):
+    """Query of ``GET /v1/models``: ``free=True`` / ``free=False`` filters on the server."""
+
+    free: Optional[bool] = None
+
+
 class ModelPricing(ResponseModel):
-    """Prices of a model in USD; the ``*_discounted`` fields apply ``discount_pct``."""
+    """Prices of a model in USD.
+
+    The wire carries them as decimal strings (``"0.00015"``) or ``null``; they read here as
+    numbers (a number on the wire is accepted too). Per-1k prices are what meshapi 0.1.4 read;
+    the per-1M prices and the rest are the current catalogue's. ``*_discounted`` apply
+    ``discount_pct``.
+    """
 
     prompt_usd_per_1k: Optional[float] = None
     completion_usd_per_1k: Optional[float] = None
@@ -27,6 +46,37 @@ class ModelPricing(ResponseModel):
     prompt_usd_per_1k_discounted: Optional[float] = None
     completion_usd_per_1k_discounted: Optional[float] = None
     image_usd_per_image_discounted: Optional[float] = None
+    pricing_unit: Optional[str] = None
+    request_usd: Optional[float] = None
+    prompt_usd_per_1m: Optional[float] = None
+    completion_usd_per_1m: Optional[float] = None
+    long_context_input_usd_per_1m: Optional[float] = None
+    long_context_output_usd_per_1m: Optional[float] = None
+    cache_read_input_usd_per_1m: Optional[float] = None
+    cache_write_input_usd_per_1m: Optional[float] = None
+    cache_read_audio_input_usd_per_1m: Optional[float] = None
+    long_context_cache_read_input_usd_per_1m: Optional[float] = None
+    long_context_cache_write_input_usd_per_1m: Optional[float] = None
+    batch_input_usd_per_1m: Optional[float] = None
+    batch_output_usd_per_1m: Optional[float] = None
+    training_usd_per_1m: Optional[float] = None
+    fine_tuned_input_usd_per_1m: Optional[float] = None
+    fine_tuned_output_usd_per_1m: Optional[float] = None
+    audio_input_usd_per_1m: Optional[float] = None
+    audio_output_usd_per_1m: Optional[float] = None
+    transcription_usd_per_1m: Optional[float] = None
+    cached_audio_input_usd_per_1m: Optional[float] = None
+    cached_text_input_usd_per_1m: Optional[float] = None
+    cache_hit_usd_per_1m: Optional[float] = None
+    output_with_audio_usd_per_1m: Optional[float] = None
+    output_with_video_usd_per_1m: Optional[float] = None
+    image_input_usd_per_image: Optional[float] = None
+    image_output_usd_per_image: Optional[float] = None
+    image_output_size: Optional[str] = None
+    effective_date: Optional[str] = None
+    deprecated_date: Optional[str] = None
+    notes: Optional[str] = None
+    source_url: Optional[str] = None
 
 
 class ModelInfo(ResponseModel):
@@ -44,6 +94,23 @@ class ModelInfo(ResponseModel):
     model_type: Optional[str] = None
     input_modalities: Optional[List[str]] = None
     output_modalities: Optional[List[str]] = None
+    brand: Optional[str] = None
+    provider: Optional[str] = None
+    supports_realtime: Optional[bool] = None
+    supports_embeddings: Optional[bool] = None
+    supports_tools: Optional[bool] = None
+    supports_structured_output: Optional[bool] = None
+    supports_system_prompt: Optional[bool] = None
+    supports_batching: Optional[bool] = None
+    supports_background_response: Optional[bool] = None
+    supports_video_generation: Optional[bool] = None
+    supports_image_edit: Optional[bool] = None
+    context_window: Optional[int] = None
+    standard_context_threshold: Optional[int] = None
+    realtime_session_max_tokens: Optional[int] = None
+    realtime_max_concurrent_per_owner: Optional[int] = None
+    is_composite: Optional[bool] = None
+    composite_models: Optional[List[Any]] = None
 
 
 # ==============================================================================================

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional, Sequence, Union
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import ConfigDict, Discriminator, Field, Tag
 from typing_extensions import Required, TypedDict
 
-from ._base import RequestModel, ResponseModel
+from ._base import RequestModel, ResponseModel, _RequestPart
 from .chat import MessageParam
 
 __all__ = [
     "ResponsesListItem",
     "ResponsesListResponse",
+    "BuiltinTool",
     "ResponseOutputContent",
     "ResponseOutputItem",
+    "ResponsesFunctionTool",
     "ResponsesParams",
     "ResponsesParamsDict",
     "ResponsesResponse",
@@ -26,6 +28,34 @@ __all__ = [
 # ==============================================================================================
 # Responses: POST /v1/responses
 # ==============================================================================================
+
+
+class ResponsesFunctionTool(_RequestPart):
+    """A function tool in the Responses shape (name and parameters at the top level)."""
+
+    type: Literal["function"] = "function"
+    name: str
+    description: Optional[str] = None
+    parameters: Optional[Dict[str, Any]] = None
+    strict: Optional[bool] = None
+
+
+class BuiltinTool(_RequestPart):
+    """A built-in tool of the Responses API; its own options are passed as extra fields.
+
+    >>> BuiltinTool(type="web_search_preview", search_context_size="low")
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal[
+        "image_generation",
+        "web_search_preview",
+        "web_search_preview_2025_03_11",
+        "file_search",
+        "computer_use_preview",
+        "code_interpreter",
+    ]
 
 
 def _input_kind(value: Any) -> str:
@@ -97,9 +127,18 @@ class ResponsesParams(RequestModel):
     reasoning: Optional[Dict[str, Any]] = None
     """For example ``{"effort": "medium"}``."""
     max_output_tokens: Optional[int] = Field(default=None, ge=1)
-    tools: Optional[List[Dict[str, Any]]] = None
+    tools: Optional[
+        List[
+            Annotated[
+                Union[Dict[str, Any], ResponsesFunctionTool, BuiltinTool],
+                Field(union_mode="left_to_right"),
+            ]
+        ]
+    ] = None
+    """Dicts, :class:`ResponsesFunctionTool` or :class:`BuiltinTool`."""
     tool_choice: Optional[Union[str, Dict[str, Any]]] = None
     parallel_tool_calls: Optional[bool] = None
+    seed: Optional[int] = None
     response_format: Optional[Dict[str, Any]] = None
     text: Optional[Dict[str, Any]] = None
     temperature: Optional[float] = Field(default=None, ge=0, le=2)
@@ -129,6 +168,7 @@ class ResponsesParams(RequestModel):
     plugins: Optional[List[Dict[str, Any]]] = None
     template: Optional[str] = None
     variables: Optional[Dict[str, Any]] = None
+    session_id: Optional[str] = None
     stream: Optional[bool] = None
 
 
@@ -174,10 +214,11 @@ class ResponsesUsage(ResponseModel):
 class ResponsesResponse(ResponseModel):
     """A response object. ``status``: ``completed``, ``in_progress``, ``incomplete``, ``failed``...
 
-    ``created_at`` is a float because the API documents it as a number.
+    ``created_at`` is a float because the API documents it as a number. ``id`` is optional as
+    in meshapi 0.1.4 (an event may carry a partial response); the gateway always sends it.
     """
 
-    id: str
+    id: Optional[str] = None
     object: str = "response"
     created_at: Optional[float] = None
     model: Optional[str] = None

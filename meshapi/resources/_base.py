@@ -134,3 +134,12 @@ def _no_mode(endpoint: StreamEndpoint[Any]) -> None:
             f"{endpoint.name}() returns a stream, which has its response already: call it on "
             "the client itself and read stream.response or stream._meta"
         )
+
+
+def no_response_mode(name: str, why: str) -> None:
+    """Refuse ``with_raw_response`` / ``with_streaming_response`` for a method that is not one
+    API call answered with one response (it polls, or writes a file)."""
+    if RESPONSE_MODE.get() is not None:
+        raise InvalidRequestError(
+            f"{name}() {why}, so it has no raw response: call it on the client itself"
+        )

@@ -9,6 +9,8 @@ from typing_extensions import Unpack
 from .._endpoint import BodyCallOptions, CallOptions, Endpoint
 from .._streaming import AsyncStream, Stream, model_decoder
 from .._types import (
+    ImageEditParams,
+    ImageEditParamsDict,
     ImageGenerationParams,
     ImageGenerationParamsDict,
     ImageGenerationResponse,
@@ -16,7 +18,7 @@ from .._types import (
 )
 from ._base import AsyncResource, SyncResource
 
-__all__ = ["AsyncImagesResource", "ImageGenerationKwargs", "ImagesResource"]
+__all__ = ["AsyncImagesResource", "ImageEditKwargs", "ImageGenerationKwargs", "ImagesResource"]
 
 GENERATE = Endpoint(
     "POST",
@@ -27,12 +29,22 @@ GENERATE = Endpoint(
     sets_stream=False,
 )
 STREAM = GENERATE.streaming(model_decoder(ImageStreamEvent))
+EDIT = Endpoint(
+    "POST", "/v1/images/edits", ImageGenerationResponse, name="edit", params=ImageEditParams
+)
 
 ImageGenerationParamsInput = Union[ImageGenerationParams, ImageGenerationParamsDict]
 
 
 class ImageGenerationKwargs(ImageGenerationParamsDict, CallOptions, total=False):
     """The keyword arguments of ``generate()`` / ``stream()``: body fields and options."""
+
+
+ImageEditInput = Union[ImageEditParams, ImageEditParamsDict]
+
+
+class ImageEditKwargs(ImageEditParamsDict, CallOptions, total=False):
+    """The keyword arguments of ``edit()``: the body's fields and the per-call options."""
 
 
 class ImagesResource(SyncResource):
@@ -64,6 +76,19 @@ class ImagesResource(SyncResource):
         """Stream image chunks (partial images, then the completed ones); takes what
         :meth:`generate` takes."""
         return self._stream(STREAM, params=params, options=kwargs)
+
+    @overload
+    def edit(
+        self, params: ImageEditInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ImageGenerationResponse: ...
+    @overload
+    def edit(self, /, **kwargs: Unpack[ImageEditKwargs]) -> ImageGenerationResponse: ...
+    def edit(
+        self, params: Optional[ImageEditInput] = None, /, **kwargs: Any
+    ) -> ImageGenerationResponse:
+        """Edit a picture (``operation``: edit, inpaint, outpaint, mix, reframe, upscale,
+        remove_background); the pictures go as ``data:`` URLs or base64, never http(s) URLs."""
+        return self._call(EDIT, params=params, options=kwargs)
 
 
 class AsyncImagesResource(AsyncResource):
@@ -99,3 +124,16 @@ class AsyncImagesResource(AsyncResource):
         """Stream image chunks (partial images, then the completed ones); takes what
         :meth:`generate` takes."""
         return self._stream(STREAM, params=params, options=kwargs)
+
+    @overload
+    async def edit(
+        self, params: ImageEditInput, /, **options: Unpack[BodyCallOptions]
+    ) -> ImageGenerationResponse: ...
+    @overload
+    async def edit(self, /, **kwargs: Unpack[ImageEditKwargs]) -> ImageGenerationResponse: ...
+    async def edit(
+        self, params: Optional[ImageEditInput] = None, /, **kwargs: Any
+    ) -> ImageGenerationResponse:
+        """Edit a picture (``operation``: edit, inpaint, outpaint, mix, reframe, upscale,
+        remove_background); the pictures go as ``data:`` URLs or base64, never http(s) URLs."""
+        return await self._call(EDIT, params=params, options=kwargs)

@@ -16,6 +16,7 @@ from ._http.context import RequestContextMiddleware, exception_handlers
 from ._http.idempotency import IdempotencyMiddleware
 from ._routes import (
     admin,
+    audio,
     batches,
     chat,
     compare,
@@ -28,6 +29,7 @@ from ._routes import (
     responses,
     router,
     templates,
+    videos,
     websearch,
 )
 from ._services.batches import BatchJobs
@@ -59,6 +61,8 @@ def create_app(gateway: Gateway) -> Starlette:
         *moderations.routes(),
         *websearch.routes(),
         *router.routes(),
+        *audio.routes(),
+        *videos.routes(),
     ]
 
     @contextlib.asynccontextmanager

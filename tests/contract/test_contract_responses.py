@@ -91,6 +91,9 @@ PARSERS: Dict[str, Callable[[], List[BaseModel]]] = {
     "image_generation_response.json": lambda: [
         t.ImageGenerationResponse.model_validate_json(read("image_generation_response.json"))
     ],
+    "error_envelope.json": lambda: [
+        t.ApiErrorEnvelope.model_validate_json(read("error_envelope.json"))
+    ],
     "image_stream_events.json": lambda: [
         t.ImageStreamEvent.model_validate_json(json.dumps(f))
         for f in frames("image_stream_events.json")
@@ -107,6 +110,22 @@ PARSERS: Dict[str, Callable[[], List[BaseModel]]] = {
     "models_page.json": lambda: [t.ModelsPage.model_validate_json(read("models_page.json"))],
     "responses_list.json": lambda: [
         t.ResponsesListResponse.model_validate_json(read("responses_list.json"))
+    ],
+    # 0.1.11 media: video tasks, transcriptions, voices, image chunks.
+    "video_create_response.json": lambda: [
+        t.CreateVideoGenerationResponse.model_validate_json(read("video_create_response.json"))
+    ],
+    "video_task_list.json": lambda: [
+        t.VideoTaskListResponse.model_validate_json(read("video_task_list.json"))
+    ],
+    "transcription_response.json": lambda: [
+        t.TranscriptionResponse.model_validate_json(read("transcription_response.json"))
+    ],
+    "voices_response.json": lambda: [
+        t.VoicesResponse.model_validate_json(read("voices_response.json"))
+    ],
+    "image_generation_chunk.json": lambda: [
+        t.ImageGenerationChunk.model_validate_json(read("image_generation_chunk.json"))
     ],
 }
 
@@ -452,7 +471,6 @@ MISSING_REQUIRED = [
         t.ChatCompletionResponse,
         ["choices", 0, "message", "tool_calls", 0, "function", "arguments"],
     ),
-    ("responses_response.json", t.ResponsesResponse, ["id"]),
     ("embeddings_response.json", t.EmbeddingsResponse, ["data"]),
     ("embeddings_response.json", t.EmbeddingsResponse, ["data", 0, "embedding"]),
     ("compare_response.json", t.CompareResponse, ["results"]),
@@ -515,3 +533,13 @@ def test_readme_attribute_reads_work_on_parsed_answers() -> None:
     assert lines[0] == "0.8731 New hires complete onboarding in their first week."
     page = t.RagFileListResponse.model_validate_json(read("rag_file_list.json"))
     assert f"{page.total} total files" == "57 total files"
+
+
+def test_video_tasks_parse_success_and_failure() -> None:
+    page = t.VideoTaskListResponse.model_validate_json(read("video_task_list.json"))
+    done, failed = page.data
+    assert done.done and done.content is not None and done.content.video_url
+    assert done.usage is not None and done.usage.total_tokens == 108900
+    assert failed.status == "failed" and failed.done and failed.error is not None
+    assert failed.error.code == "OutputVideoSensitiveContentDetected"
+    assert (page.total, page.limit, page.offset, page.has_more) == (2, 20, 0, False)

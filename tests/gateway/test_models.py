@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import httpx
 import pytest
 from gwkit import client_for
 
 from meshapi.testing import LocalGateway
-from meshapi.testing._core.catalogue import Catalogue
+from meshapi.testing._core.catalogue import Catalogue, decimal_string, wire_model
 
 SPEC_MODELS = [
     "openai/gpt-4o-mini",
@@ -48,7 +48,9 @@ def test_the_catalogue_covers_every_model_the_spec_uses_and_every_kind(api: http
     models = {m["id"]: m for m in api.get("/v1/models").json()}
     assert set(SPEC_MODELS) <= set(models)
     kinds = {m["model_type"] for m in models.values()}
-    assert kinds >= {"chat", "reasoning", "embedding", "image", "audio", "realtime", "moderation"}
+    assert kinds >= {
+        "chat", "reasoning", "embedding", "image", "audio", "realtime", "video", "moderation",
+    }  # fmt: skip
     assert "audio" in models["openai/gpt-4o-audio-preview"]["output_modalities"]
     assert models["openai/o4-mini"]["supports_thinking"] is True
 
@@ -117,3 +119,26 @@ def test_a_broken_catalogue_file_is_refused_with_a_clear_message(
     path.write_text(data)
     with pytest.raises(ValueError, match=message):
         Catalogue.load(str(path))
+
+
+@pytest.mark.parametrize(
+    "value,wire",
+    [(7.5e-05, "0.000075"), (0.0025, "0.0025"), (50, "50"), (0, "0"), (0.0, "0"),
+     ("0.10", "0.1"), (None, None), (True, None), ("n/a", None), (float("nan"), None)],
+)  # fmt: skip
+def test_prices_leave_the_gateway_as_plain_decimal_strings(value: Any, wire: Any) -> None:
+    assert decimal_string(value) == wire
+
+
+def test_a_model_on_the_wire_has_string_prices_and_the_current_catalogue_fields() -> None:
+    entry = {
+        "id": "acme/m", "model_type": "chat", "context_length": 8000,
+        "pricing": {"prompt_usd_per_1k": 0.001, "image_usd_per_image": None, "notes": "n"},
+    }  # fmt: skip
+    model = wire_model(entry)
+    assert model["pricing"]["prompt_usd_per_1k"] == "0.001"
+    assert model["pricing"]["prompt_usd_per_1m"] == "1"
+    assert model["pricing"]["image_output_usd_per_image"] is None
+    assert model["pricing"]["notes"] == "n" and model["pricing"]["pricing_unit"] == "per_token"
+    assert (model["brand"], model["provider"], model["context_window"]) == ("acme", "acme", 8000)
+    assert entry["pricing"]["prompt_usd_per_1k"] == 0.001  # the catalogue itself is untouched

@@ -212,7 +212,10 @@ def test_upload_embed_and_search_each_file_type(client: httpx.Client, kind: str)
     assert "decoy" not in hit["text"]
     assert (hit["file_id"], hit["file_name"], hit["mime_type"]) == (file_id, name, mime)
     assert hit["metadata"] == {"kind": kind}
-    assert hit["created_at"] == done["created_at"]
+    # A search result's created_at is epoch seconds (the published SDKs parse an int); the
+    # file's own is ISO 8601. They name the same moment.
+    assert isinstance(hit["created_at"], int)
+    assert hit["created_at"] == int(unix(done["created_at"]))
     assert 0 < hit["score"] <= 1
 
 

@@ -77,3 +77,15 @@ async def test_stream_events_come_in_order_and_add_up_to_the_created_answer(api:
     assert final is not None and final.status == "completed"
     assert deltas == done_text == final.output_text == created.output_text
     assert final.usage is not None and final.usage.output_tokens == created.usage.output_tokens
+
+
+async def test_previous_response_id_continues_the_conversation(api: Any) -> None:
+    first = await api.call(
+        lambda c: c.responses.create(params(model="openai/gpt-4o-mini", input="My name is Ada."))
+    )
+    follow_up = params(
+        model="openai/gpt-4o-mini", input="What is my name?", previous_response_id=first.id
+    )
+    second = await api.call(lambda c: c.responses.create(follow_up))
+    assert second.previous_response_id == first.id
+    assert "Ada" in second.output_text

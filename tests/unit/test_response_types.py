@@ -4,8 +4,8 @@ test fails when it is out of date. Regenerate it with
 ``python tests/unit/test_response_types.py --write``.
 
 Every public method of a resource that sends one request through the declaration layer is
-wrapped; ``stream()`` methods (a stream has its response already) and ``upload_file`` (two
-requests) are not.
+wrapped; ``stream()`` methods (a stream has its response already), ``upload_file`` (two
+requests), ``videos.wait`` (polls) and ``videos.download`` (a file URL, not an API call) are not.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import meshapi.resources
 from meshapi.resources._base import AsyncResource, SyncResource
 
 TARGET = Path(__file__).resolve().parents[2] / "meshapi" / "_response_types.py"
-SKIP = {"stream", "upload_file"}
+SKIP = {"stream", "upload_file", "wait", "download"}
 # (mode, sync?) -> (class suffix, wrapper function)
 MODES = {
     ("raw", True): ("WithRawResponse", "to_raw"),

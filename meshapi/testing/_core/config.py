@@ -29,6 +29,7 @@ class GatewayOptions:
     ``in_progress`` before it reads ``completed``. ``web_search_corpus``: a JSON file of
     documents to search instead of the packaged ``websearch_corpus.json``
     (``{"documents": [{title, url, content, published_date?}]}``).
+    ``video_step_delay``: the pause between a video task's status changes.
 
     Limits on what a client may send (each refused with the error envelope):
     ``max_body_bytes`` (32 MiB): the largest JSON body, 413 ``payload_too_large`` (checked against
@@ -64,6 +65,8 @@ class GatewayOptions:
     web_search_enabled: bool = True
     web_search_corpus: str = ""
     auto_router_enabled: bool = True
+    # Video generation: the pause between a task's status changes (queued, running, done).
+    video_step_delay: float = 0.05
     max_body_bytes: int = 32 * 1024 * 1024
     max_json_depth: int = 64
     request_header_timeout: float = 10.0

@@ -23,22 +23,35 @@ VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse",
 _MAX_SECONDS = 20.0
 
 
-def synthesize_pcm16(text: str, sample_rate: int = SAMPLE_RATE) -> bytes:
-    """PCM16 little-endian mono: a 90 ms tone per word with 30 ms gaps (at most 20 s)."""
+def synthesize_pcm16(
+    text: str,
+    sample_rate: int = SAMPLE_RATE,
+    *,
+    pitch_shift: float = 0.0,
+    pace: float = 1.0,
+    volume: float = 1.0,
+) -> bytes:
+    """PCM16 little-endian mono: a 90 ms tone per word with 30 ms gaps (at most 20 s).
+
+    ``pitch_shift`` (Hz) moves every tone (a voice); ``pace`` > 1 speaks faster; ``volume``
+    scales the loudness (at most about 3.5 times before the samples would clip).
+    """
     words = text.split() or ["..."]
-    tone = int(0.09 * sample_rate)
-    gap = bytes(2 * int(0.03 * sample_rate))
+    tone = max(8, int(0.09 * sample_rate / pace))
+    gap = bytes(2 * int(0.03 * sample_rate / pace))
+    amplitude = min(32000.0, 9000.0 * volume)
     out = bytearray()
     limit = int(_MAX_SECONDS * sample_rate) * 2
     for word in words:
         if len(out) >= limit:
             break
         pitch = 180 + hashlib.blake2b(word.lower().encode(), digest_size=2).digest()[0] * 2
-        step = 2 * math.pi * pitch / sample_rate
+        hz = max(60.0, pitch + pitch_shift)
+        step = 2 * math.pi * hz / sample_rate
         # A short fade in and out avoids clicks between words.
         fade = max(1, tone // 10)
         samples = [
-            int(9000 * math.sin(i * step) * min(1.0, i / fade, (tone - i) / fade))
+            int(amplitude * math.sin(i * step) * min(1.0, i / fade, (tone - i) / fade))
             for i in range(tone)
         ]
         out += struct.pack(f"<{tone}h", *samples)

@@ -7,9 +7,17 @@ temperature and the phrasing changes, deterministically.
 
 What it understands, in order: tool results (it answers from them), tool requests (it calls the
 tool whose name/description matches the prompt, with arguments built from the tool's JSON
-schema and filled from the prompt), "say ...", counting, arithmetic, capitals, facts the user
-stated earlier in the conversation ("my name is ..."), haiku, summaries, greetings, and
-otherwise a short explanation built from the prompt's keywords. A system prompt of the form
+schema and filled from the prompt), "reply with exactly X" (X, verbatim), "say ...", counting,
+arithmetic (symbols or words: "12 times 4"), capitals (and the country of a capital), facts
+the user stated earlier in the conversation ("my name is ..."), haiku, summaries, greetings,
+and otherwise a short explanation built from the prompt's keywords. "In one word" / "just the
+number" shortens a factual answer to the fact itself.
+
+Structured output: with a JSON schema (``response_format`` ``json_schema``), or in JSON mode
+(``json_object``) with a JSON schema written in the messages (as instructor and similar
+libraries send it), the reply is a JSON value valid against that schema, filled from the
+prompt and the facts above (``{"name": "Paris", "country": "France"}``); JSON mode without a
+schema answers ``{"answer": ...}``. A system prompt of the form
 "You are X" shows in the answer, which is how a rendered template becomes visible.
 """
 
@@ -22,7 +30,7 @@ import json
 import operator
 import random
 import re
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from .._core.tokens import count_tokens, tokenize
 
@@ -37,6 +45,7 @@ __all__ = [
     "generate_reply",
     "reasoning_summary",
     "reasoning_tokens_for",
+    "schema_in_messages",
     "stable_hash",
     "tokenize",
 ]
@@ -471,6 +480,8 @@ def _build_string(
         date = ents.take("dates")
         found = date is not None
         value = f"{date or '2025-01-01'}T12:00:00Z"
+    elif _fact_for(words, ents.text) is not None:
+        value, found = _fact_for(words, ents.text), True
     elif words & _LOCATION_PROPS:
         value = ents.take("locations") or ents.take("proper")
         found = value is not None
@@ -671,6 +682,46 @@ _CAPITALS = {
     "ireland": "Dublin",
 }
 
+# The other way round: a capital's country ("Paris" -> "France"); short aliases left out.
+_COUNTRY_OF_CAPITAL = {
+    city.lower(): country.title()
+    for country, city in _CAPITALS.items()
+    if country not in ("uk", "usa")
+}
+
+
+def _place_facts(text: str) -> Dict[str, str]:
+    """What the facts table knows about the places ``text`` names: ``country``, ``capital``,
+    ``city``."""
+    lowered = text.lower()
+    facts: Dict[str, str] = {}
+    for country, city in _CAPITALS.items():
+        if re.search(rf"\b{re.escape(country)}\b", lowered):
+            name = country.title() if len(country) > 3 else country.upper()
+            facts.setdefault("country", name)
+            facts.setdefault("capital", city)
+            facts.setdefault("city", city)
+    for city, country in _COUNTRY_OF_CAPITAL.items():
+        if re.search(rf"\b{re.escape(city)}\b", lowered):
+            facts["city"] = _CAPITALS[country.lower()]
+            facts["country"] = country
+            facts["capital"] = _CAPITALS[country.lower()]
+    return facts
+
+
+def _fact_for(words: Set[str], text: str) -> Optional[str]:
+    """The known fact a schema property asks for: a ``country``, a ``capital``, or the ``city``
+    a question about a capital means ("the capital of France" -> Paris)."""
+    facts = _place_facts(text)
+    if words & {"capital"}:
+        return facts.get("capital")
+    if words & {"country", "nation"}:
+        return facts.get("country")
+    if words & {"city"} and "capital" in text.lower():
+        return facts.get("capital")
+    return None
+
+
 _OPS: Dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -712,6 +763,27 @@ def _eval_arith(expr: str) -> Optional[float]:
         return walk(tree)
     except (ValueError, ZeroDivisionError, OverflowError):
         return None
+
+
+# Words for operators, in the order they are replaced ("multiplied by" before "by").
+_ARITH_WORDS = (
+    (r"\bmultiplied by\b", "*"),
+    (r"\bdivided by\b", "/"),
+    (r"\btimes\b", "*"),
+    (r"\bplus\b", "+"),
+    (r"\bminus\b", "-"),
+    (r"\bover\b", "/"),
+    (r"\bmodulo\b|\bmod\b", "%"),
+    (r"\bsquared\b", "**2"),
+    (r"\bcubed\b", "**3"),
+)
+
+
+def _arith_symbols(text: str) -> str:
+    """``"12 times 4"`` -> ``"12 * 4"``."""
+    for pattern, symbol in _ARITH_WORDS:
+        text = re.sub(pattern, f" {symbol} ", text)
+    return " ".join(text.split())
 
 
 def _fmt_number(value: float) -> str:
@@ -877,9 +949,53 @@ def _number(text: str) -> int:
     return _NUMBER_WORDS[text] if text in _NUMBER_WORDS else int(text)
 
 
+# "Reply with exactly X", "Respond with only the word X", "Say exactly: X", "Answer with just X
+# and nothing else": X verbatim (quotes around it removed).
+_EXACT_RE = re.compile(
+    r"\b(?:reply|respond|answer|say|return|output|print)\s+(?:with\s+)?"
+    r"(?:exactly|only|just|precisely)(?:\s+(?:the|this|one))?(?:\s+(?:single\s+)?"
+    r"(?:word|words|text|string|phrase|number|token))?\s*:?\s*(.+?)"
+    r"(?:\s*,?\s*and nothing else)?\s*[.!]?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_CONCISE_RE = re.compile(
+    r"\b(?:in (?:one|a single) word|one[- ]word answer|(?:just|only) the (?:number|answer|name|"
+    r"city|word|result)|answer with (?:just|only) (?:the )?(?:number|name|city|word))\b",
+    re.IGNORECASE,
+)
+_CAPITAL_RE = re.compile(r"capital (?:city )?of ([a-z .]+?)\s*(?:[?.!,;:]|$)")
+_COUNTRY_RE = re.compile(
+    r"(?:which|what) country is ([a-z .]+?) (?:the capital of|in)\b|"
+    r"([a-z .]+?) is the capital of (?:which|what) country"
+)
+
+
+_FORMAT_NOUNS = {
+    "city", "number", "name", "word", "answer", "result", "country", "digit", "value", "letter",
+    "capital", "sum", "total",
+}  # fmt: skip
+
+
+def _exact(stripped: str) -> Optional[str]:
+    match = _EXACT_RE.search(stripped)
+    if not match:
+        return None
+    said = match.group(1).strip()
+    core = re.sub(r"[^\w\s]", "", said).strip().lower()
+    if not core or core.removeprefix("the ") in _FORMAT_NOUNS:
+        return None  # "answer with just the number": how to answer, not what to say
+    if len(said) >= 2 and said[0] in "\"'`\u201c\u2018" and said[-1] in "\"'`\u201d\u2019":
+        said = said[1:-1]
+    return said or None
+
+
 def _skills(prompt: str, turns: List[Turn], rng: random.Random) -> Optional[str]:
     stripped = prompt.strip()
     lowered = stripped.lower()
+    exact = _exact(stripped)
+    if exact is not None:
+        return exact
+    concise = bool(_CONCISE_RE.search(stripped))
     say = re.match(
         r"^(?:please\s+)?(?:say|reply with|respond with|repeat after me:?)\s+(.+)$",
         stripped,
@@ -897,22 +1013,33 @@ def _skills(prompt: str, turns: List[Turn], rng: random.Random) -> Optional[str]
         numbers = list(range(start, end + step, step))[:1000]
         return ", ".join(str(n) for n in numbers) + "."
     arith = re.search(
-        r"(?:what is|what's|calculate|compute|evaluate)\s+([-\d\s.+*/%()x\u00d7\u00f7^]+)\??",
+        r"(?:what is|what's|how much is|calculate|compute|evaluate)\s+"
+        r"([-\d\s.()]+(?:\s*(?:multiplied by|divided by|times|plus|minus|over|modulo|mod|"
+        r"squared|cubed)\s*[-\d\s.()]*)+|[-\d\s.+*/%()x\u00d7\u00f7^]+)\??",
         lowered,
     )
     if arith:
-        value = _eval_arith(arith.group(1).strip())
+        expr = _arith_symbols(arith.group(1).strip())
+        value = _eval_arith(expr)
         if value is not None:
-            expr = " ".join(arith.group(1).split())
-            return f"{expr} = {_fmt_number(value)}."
-    capital = re.search(r"capital (?:city )?of ([a-z .]+?)\s*\??$", lowered)
+            return _fmt_number(value) if concise else f"{expr} = {_fmt_number(value)}."
+    capital = _CAPITAL_RE.search(lowered)
     if capital:
         country = capital.group(1).strip().removeprefix("the ").strip(". ")
         city = _CAPITALS.get(country)
         if city:
+            if concise:
+                return city
             name = country.title() if len(country) > 3 else country.upper()
             variants = [f"The capital of {name} is {city}.", f"{city} is the capital of {name}."]
             return rng.choice(variants)
+    country_of = _COUNTRY_RE.search(lowered)
+    if country_of:
+        city = (country_of.group(1) or country_of.group(2) or "").strip()
+        city = city.split()[-1] if city else city
+        known = _COUNTRY_OF_CAPITAL.get(city)
+        if known:
+            return known if concise else f"{city.title()} is the capital of {known}."
     recalled = _recall(turns, stripped)
     if recalled:
         return recalled
@@ -968,8 +1095,88 @@ def generate_reply(req: ReplyRequest) -> Reply:
         value = build_from_schema(req.json_schema, prompt, answer=text)
         return Reply(text=json.dumps(value, ensure_ascii=False))
     if req.json_mode:
+        described = schema_in_messages(turns) or _schema_from_keys(prompt)
+        if described is not None:
+            value = build_from_schema(described, prompt, answer=text)
+            return Reply(text=json.dumps(value, ensure_ascii=False))
         return Reply(text=json.dumps({"answer": text}, ensure_ascii=False))
     return Reply(text=text)
+
+
+_SCHEMA_KEYS = ("properties", "$defs", "definitions", "items")
+_KEYS_RE = re.compile(
+    r"\b(?:keys|fields|properties|attributes)\s*(?::|named|called)?\s*"
+    r"((?:[\"'`]?[A-Za-z_][\w]*[\"'`]?)(?:\s*(?:,|and|&)\s*(?:and\s+)?[\"'`]?[A-Za-z_][\w]*[\"'`]?)+)",
+    re.IGNORECASE,
+)
+_NUMBER_KEYS = {
+    "age", "count", "number", "year", "years", "price", "amount", "total", "quantity", "score",
+    "population", "rating", "id", "size", "weight", "height", "length",
+}  # fmt: skip
+
+
+def _schema_from_keys(prompt: str) -> Optional[Dict[str, Any]]:
+    """A schema for "a JSON object ... (keys: name, age)": the listed keys, required; a key that
+    names a quantity is an integer, the others strings."""
+    match = _KEYS_RE.search(prompt)
+    if not match:
+        return None
+    keys = [k.strip("\"'`") for k in re.split(r"\s*(?:,|\band\b|&)\s*", match.group(1))]
+    keys = [k for k in keys if k and k.lower() != "and"]
+    if len(keys) < 2:
+        return None
+    props = {
+        k: {"type": "integer" if set(_prop_words(k)) & _NUMBER_KEYS else "string"} for k in keys
+    }
+    return {"type": "object", "properties": props, "required": keys}
+
+
+def schema_in_messages(turns: Sequence[Turn]) -> Optional[Dict[str, Any]]:
+    """The first JSON schema written in the messages (system first, then the rest): a JSON
+    object with ``properties`` (or ``type: "object"``) inside any message's text."""
+    decoder = json.JSONDecoder()
+    ordered = [t for t in turns if t.role in ("system", "developer")]
+    ordered += [t for t in turns if t.role not in ("system", "developer")]
+    for turn in ordered:
+        text = turn.text
+        start = text.find("{")
+        tries = 0
+        while start != -1 and tries < 50:
+            tries += 1
+            try:
+                value, end = decoder.raw_decode(text, start)
+            except ValueError:
+                start = text.find("{", start + 1)
+                continue
+            if isinstance(value, dict) and (
+                any(key in value for key in _SCHEMA_KEYS) or value.get("type") == "object"
+            ):
+                return _inline_refs(value)
+            start = text.find("{", end)
+    return None
+
+
+def _inline_refs(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """The schema with local ``$ref``s (``#/$defs/X``) replaced by what they name."""
+    defs: Dict[str, Any] = {}
+    for key in ("$defs", "definitions"):
+        if isinstance(schema.get(key), dict):
+            defs.update(schema[key])
+
+    def walk(node: Any, depth: int) -> Any:
+        if depth > 20:
+            return {}
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.rsplit("/", 1)[-1] in defs:
+                return walk(defs[ref.rsplit("/", 1)[-1]], depth + 1)
+            return {k: walk(v, depth + 1) for k, v in node.items() if k not in ("$defs",)}
+        if isinstance(node, list):
+            return [walk(v, depth + 1) for v in node]
+        return node
+
+    inlined: Dict[str, Any] = walk(schema, 0)
+    return inlined
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import base64
 import binascii
 import io
 import wave
-from typing import Optional
+from typing import Optional, Tuple
 
 __all__ = [
     "SAMPLE_RATE",
@@ -18,6 +18,7 @@ __all__ = [
     "decode_base64",
     "pcm16_seconds",
     "wav_bytes",
+    "wav_pcm16",
     "wav_seconds",
 ]
 
@@ -53,6 +54,18 @@ def wav_seconds(data: bytes) -> Optional[float]:
     if frame_bytes <= 0 or rate <= 0:
         return None
     return present / (frame_bytes * rate)
+
+
+def wav_pcm16(data: bytes) -> Optional[Tuple[bytes, int, int]]:
+    """(PCM16 samples, sample rate, channels) of a 16-bit PCM WAV file; ``None`` when the bytes
+    are not one the standard library reads."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            if wav.getsampwidth() != 2 or wav.getframerate() <= 0:
+                return None
+            return wav.readframes(wav.getnframes()), wav.getframerate(), wav.getnchannels()
+    except (wave.Error, EOFError, ValueError):
+        return None
 
 
 def audio_seconds(data: bytes, fmt: str) -> float:

@@ -29,8 +29,14 @@ After the upgrade (subprotocol ``openai-realtime`` when the client offers it):
   ``response.output_audio.delta`` with real PCM16 audio: one tone per word), the ``.done``
   events, ``conversation.item.done`` and ``response.done`` with usage. ``output_modalities``
   ``["audio"]`` (default) gives audio + transcript, ``["text"]`` text only, ``["text", "audio"]``
-  both as two content parts. The words are derived deterministically from the instructions and
-  the input ("You said: ..." / "I heard 1.2 seconds of audio.");
+  both as two content parts (typed ``text`` / ``audio`` in the ``response.content_part.*``
+  events, ``output_text`` / ``output_audio`` in the item, as the OpenAI realtime types say).
+  The words are derived deterministically from the instructions and the input ("You said: ..."
+  / "I heard 1.2 seconds of audio.");
+- ``tools`` (in ``session.update`` or ``response.create``): when the user's words match a
+  tool, the response is ``function_call`` items instead, each with
+  ``response.function_call_arguments.delta`` / ``.done`` events; a ``function_call_output``
+  item then gets a spoken answer ("The tool returned: ...");
 - ``error`` events (session left open) for malformed JSON, binary frames, unknown event types and
   bad parameters; after ``realtime_idle_timeout`` seconds without a client frame, an ``error``
   event with code ``idle_timeout``, then a normal close (1000).
@@ -56,6 +62,7 @@ from .._core.config import KeyRecord
 from .._core.errors import GatewayError
 from .._core.gateway import Gateway
 from .._core.tokens import count_tokens
+from .._engines import text as _engine
 from .._engines.audio import synthesize_words
 from .._formats.audio import SAMPLE_RATE
 from .settings import (
@@ -203,6 +210,65 @@ def admit(
 
 class ClientGone(Exception):
     """The client's connection is gone: the session ends."""
+
+
+def _usage(
+    instructions: str, inputs: Sequence[Tuple[str, Any]], output_text: int, output_audio: int
+) -> Dict[str, Any]:
+    """A response's usage, in the realtime shape."""
+    input_text = count_tokens(instructions) + sum(
+        count_tokens(v) for k, v in inputs if k in ("text", "tool")
+    )
+    input_audio = sum(math.ceil(v / 100) for k, v in inputs if k == "audio")
+    return {
+        "total_tokens": input_text + input_audio + output_text + output_audio,
+        "input_tokens": input_text + input_audio,
+        "output_tokens": output_text + output_audio,
+        "input_token_details": {
+            "text_tokens": input_text,
+            "audio_tokens": input_audio,
+            "image_tokens": 0,
+            "cached_tokens": 0,
+            "cached_tokens_details": {"text_tokens": 0, "audio_tokens": 0, "image_tokens": 0},
+        },
+        "output_token_details": {"text_tokens": output_text, "audio_tokens": output_audio},
+    }
+
+
+def _tool_calls(
+    tools: Any, tool_choice: Any, inputs: Sequence[Tuple[str, Any]], model: str
+) -> List[Dict[str, Any]]:
+    """The function calls a response makes instead of speaking: the engine picks the session
+    tool that matches what the user said (none after a tool's output, or with
+    ``tool_choice: "none"``). Each call is ``{id, name, arguments}``."""
+    if not isinstance(tools, list) or not tools or tool_choice == "none":
+        return []
+    if inputs and inputs[-1][0] == "tool":
+        return []
+    specs = [
+        _engine.ToolSpec(
+            name=tool["name"],
+            description=str(tool.get("description") or ""),
+            parameters=tool["parameters"] if isinstance(tool.get("parameters"), dict) else {},
+        )
+        for tool in tools
+        if isinstance(tool, Mapping)
+        and tool.get("type", "function") == "function"
+        and isinstance(tool.get("name"), str)
+    ]
+    prompt = " ".join(str(value) for kind, value in inputs if kind == "text")
+    choice: Any = tool_choice
+    if isinstance(tool_choice, Mapping):
+        choice = {"name": tool_choice.get("name")}
+    reply = _engine.generate_reply(
+        _engine.ReplyRequest(
+            turns=[_engine.Turn(role="user", text=prompt)],
+            model=model,
+            tools=specs,
+            tool_choice=choice,
+        )
+    )
+    return list(reply.tool_calls or [])
 
 
 class RealtimeSession:
@@ -544,11 +610,24 @@ class RealtimeSession:
                 "id": item_id, "object": "realtime.item", "type": kind, "status": "completed",
                 "call_id": item["call_id"], "output": output,
             }, 0.0  # fmt: skip
+        if kind == "function_call":
+            name, arguments = item.get("name"), item.get("arguments", "")
+            if not isinstance(name, str) or not isinstance(arguments, str):
+                raise RealtimeProblem(
+                    "missing_required_parameter",
+                    "A function_call item needs a string 'name' (and string 'arguments').",
+                    "item.name",
+                )
+            return {
+                "id": item_id, "object": "realtime.item", "type": kind, "status": "completed",
+                "call_id": item.get("call_id") or self.gateway.new_id("call"), "name": name,
+                "arguments": arguments,
+            }, 0.0  # fmt: skip
         if kind != "message":
             raise RealtimeProblem(
                 "invalid_value",
-                f"Invalid value for 'item.type': {kind!r}. The local gateway accepts 'message' and "
-                "'function_call_output' items.",
+                f"Invalid value for 'item.type': {kind!r}. The local gateway accepts 'message', "
+                "'function_call' and 'function_call_output' items.",
                 "item.type",
             )
         role = item.get("role")
@@ -727,6 +806,12 @@ class RealtimeSession:
                 max_tokens = check_max_tokens(options[name], f"response.{name}")
         metadata = options.get("metadata")
         inputs, in_conversation = self.inputs_for(options)
+        calls = _tool_calls(
+            options.get("tools", self.config["tools"]),
+            options.get("tool_choice", self.config["tool_choice"]),
+            inputs,
+            self.entry["id"],
+        )
 
         words = _reply_text(instructions, inputs).split()
         status, details = "completed", None
@@ -751,6 +836,9 @@ class RealtimeSession:
             "metadata": metadata,
         }
         await self.emit("response.created", response=copy.deepcopy(response))
+        if calls:
+            await self.call_tools(response, calls, in_conversation, instructions, inputs)
+            return
         item: Dict[str, Any] = {
             "id": item_id, "object": "realtime.item", "type": "message", "status": "in_progress",
             "role": "assistant", "content": [],
@@ -776,23 +864,29 @@ class RealtimeSession:
                 "response.content_part.added",
                 **where,
                 content_index=index,
-                part={"type": "output_text", "text": ""},
+                part={"type": "text", "text": ""},
             )
             for piece in pieces:
                 await self.emit(
                     "response.output_text.delta", **where, content_index=index, delta=piece
                 )
             await self.emit("response.output_text.done", **where, content_index=index, text=text)
-            part = {"type": "output_text", "text": text}
-            await self.emit("response.content_part.done", **where, content_index=index, part=part)
-            content.append(part)
+            # The event's part is typed "text"/"audio" (the realtime event schema); the item's
+            # content part "output_text"/"output_audio" (the conversation item schema).
+            await self.emit(
+                "response.content_part.done",
+                **where,
+                content_index=index,
+                part={"type": "text", "text": text},
+            )
+            content.append({"type": "output_text", "text": text})
         if "audio" in modalities:
             index = len(content)
             await self.emit(
                 "response.content_part.added",
                 **where,
                 content_index=index,
-                part={"type": "output_audio", "transcript": ""},
+                part={"type": "audio", "transcript": ""},
             )
             for piece, pcm in zip(pieces, synthesize_words(words, voice, speed)):
                 audio_ms += _ms(len(pcm))
@@ -815,9 +909,13 @@ class RealtimeSession:
                 content_index=index,
                 transcript=text,
             )
-            part = {"type": "output_audio", "transcript": text}
-            await self.emit("response.content_part.done", **where, content_index=index, part=part)
-            content.append(part)
+            await self.emit(
+                "response.content_part.done",
+                **where,
+                content_index=index,
+                part={"type": "audio", "transcript": text},
+            )
+            content.append({"type": "output_audio", "transcript": text})
         item.update(status="completed" if status == "completed" else "incomplete", content=content)
         await self.emit(
             "response.output_item.done",
@@ -832,33 +930,76 @@ class RealtimeSession:
             await self.emit(
                 "conversation.item.done", previous_item_id=previous, item=copy.deepcopy(item)
             )
-        input_text = count_tokens(instructions) + sum(
-            count_tokens(v) for k, v in inputs if k in ("text", "tool")
-        )
-        input_audio = sum(math.ceil(v / 100) for k, v in inputs if k == "audio")
         output_text = count_tokens(text) * (("text" in modalities) + ("audio" in modalities))
-        output_audio = math.ceil(audio_ms / 50)
         response.update(
             status=status,
             status_details=details,
             output=[item],
-            usage={
-                "total_tokens": input_text + input_audio + output_text + output_audio,
-                "input_tokens": input_text + input_audio,
-                "output_tokens": output_text + output_audio,
-                "input_token_details": {
-                    "text_tokens": input_text,
-                    "audio_tokens": input_audio,
-                    "image_tokens": 0,
-                    "cached_tokens": 0,
-                    "cached_tokens_details": {
-                        "text_tokens": 0,
-                        "audio_tokens": 0,
-                        "image_tokens": 0,
-                    },
-                },
-                "output_token_details": {"text_tokens": output_text, "audio_tokens": output_audio},
-            },
+            usage=_usage(instructions, inputs, output_text, math.ceil(audio_ms / 50)),
+        )
+        self.charge(response["usage"])
+        await self.emit("response.done", response=response)
+
+    async def call_tools(
+        self,
+        response: Dict[str, Any],
+        calls: List[Dict[str, Any]],
+        in_conversation: bool,
+        instructions: str,
+        inputs: Sequence[Tuple[str, Any]],
+    ) -> None:
+        """The rest of a response whose output is function calls: one ``function_call`` item
+        per call, its arguments streamed as ``response.function_call_arguments.*`` events."""
+        response_id = response["id"]
+        items: List[Dict[str, Any]] = []
+        for output_index, call in enumerate(calls):
+            item_id = self.gateway.new_id("item")
+            item: Dict[str, Any] = {
+                "id": item_id, "object": "realtime.item", "type": "function_call",
+                "status": "in_progress", "call_id": call["id"], "name": call["name"],
+                "arguments": "",
+            }  # fmt: skip
+            previous = self.items[-1]["id"] if (in_conversation and self.items) else None
+            await self.emit(
+                "response.output_item.added",
+                response_id=response_id,
+                output_index=output_index,
+                item=copy.deepcopy(item),
+            )
+            if in_conversation:
+                await self.emit(
+                    "conversation.item.added", previous_item_id=previous, item=copy.deepcopy(item)
+                )
+            where = {
+                "response_id": response_id, "item_id": item_id, "output_index": output_index,
+                "call_id": call["id"],
+            }  # fmt: skip
+            for piece in _engine.tokenize(call["arguments"]):
+                await self.emit("response.function_call_arguments.delta", **where, delta=piece)
+            await self.emit(
+                "response.function_call_arguments.done",
+                **where,
+                name=call["name"],
+                arguments=call["arguments"],
+            )
+            item.update(status="completed", arguments=call["arguments"])
+            await self.emit(
+                "response.output_item.done",
+                response_id=response_id,
+                output_index=output_index,
+                item=copy.deepcopy(item),
+            )
+            if in_conversation:
+                self.items.append(item)
+                await self.emit(
+                    "conversation.item.done", previous_item_id=previous, item=copy.deepcopy(item)
+                )
+            items.append(item)
+        if in_conversation:
+            self.answered.update(entry["id"] for entry in self.items)
+        output_text = sum(count_tokens(c["name"] + c["arguments"]) for c in calls)
+        response.update(
+            status="completed", output=items, usage=_usage(instructions, inputs, output_text, 0)
         )
         self.charge(response["usage"])
         await self.emit("response.done", response=response)

@@ -1,4 +1,4 @@
-"""POST /v1/images/generations and GET /v1/images/files/{name}."""
+"""POST /v1/images/generations, POST /v1/images/edits and GET /v1/images/files/{name}."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .._http.auth import authenticate
 from .._http.bodies import json_body
 from .._http.context import gateway_of, json_response
 from .._http.sse import sse_response
-from .._services import images
+from .._services import image_edits, images
 
 __all__ = ["routes"]
 
@@ -25,6 +25,12 @@ async def _generate(request: Request) -> Response:
     return json_response(request, await images.generate(job, key))
 
 
+async def _edit(request: Request) -> Response:
+    key = await authenticate(request)
+    answer = await image_edits.edit_images(gateway_of(request), await json_body(request), key)
+    return json_response(request, answer)
+
+
 async def _file(request: Request) -> Response:
     files = gateway_of(request).part(images.ImageFiles)
     data, mime = files.load(request.path_params["name"])
@@ -35,5 +41,6 @@ def routes() -> List[BaseRoute]:
     """The image endpoints."""
     return [
         Route("/v1/images/generations", _generate, methods=["POST"]),
+        Route("/v1/images/edits", _edit, methods=["POST"]),
         Route("/v1/images/files/{name}", _file, methods=["GET"]),
     ]

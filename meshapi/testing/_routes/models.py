@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from .._core.catalogue import wire_model
 from .._http.auth import authenticate
 from .._http.bodies import query_bool, query_int
 from .._http.context import gateway_of, json_response
@@ -30,7 +31,7 @@ async def _list(request: Request) -> Response:
         type_=params.get("type") or None,
         provider=params.get("provider") or None,
     )
-    return json_response(request, models)
+    return json_response(request, [wire_model(m) for m in models])
 
 
 async def _search(request: Request) -> Response:
@@ -54,13 +55,13 @@ async def _search(request: Request) -> Response:
 async def _free(request: Request) -> Response:
     await authenticate(request)
     models = [m for m in gateway_of(request).catalogue.all() if m.get("is_free")]
-    return json_response(request, models)
+    return json_response(request, [wire_model(m) for m in models])
 
 
 async def _paid(request: Request) -> Response:
     await authenticate(request)
     models = [m for m in gateway_of(request).catalogue.all() if not m.get("is_free")]
-    return json_response(request, models)
+    return json_response(request, [wire_model(m) for m in models])
 
 
 async def _get_model(request: Request) -> Response:
@@ -69,7 +70,7 @@ async def _get_model(request: Request) -> Response:
     model = gateway_of(request).catalogue.get(model_id)
     if model is None:
         return json_response(request, {"detail": f"Model '{model_id}' not found"}, 404)
-    return json_response(request, model)
+    return json_response(request, wire_model(model))
 
 
 def routes() -> List[BaseRoute]:

@@ -28,7 +28,10 @@ __all__ = ["ImageFiles", "ImageJob", "ImageRequest", "generate", "plan_images", 
 
 DEFAULT_IMAGE_MODEL = "openai/gpt-image-1"
 _MAX_STORED = 500
-_QUALITY = {"low": 60, "medium": 80, "standard": 80, "auto": 85, "high": 92, "hd": 95}
+_QUALITY = {"low": 60, "medium": 80, "standard": 80, "high": 92, "hd": 95}
+# What "auto" picks, per model family: the quality reported is the one used, never "auto".
+_AUTO_QUALITY = {"openai/dall-e-3": "standard"}
+_DEFAULT_AUTO_QUALITY = "high"
 _MIME = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 
 _DDL = """
@@ -124,7 +127,12 @@ class ImageJob:
                 "invalid_request",
                 "A transparent background needs output_format 'png' or 'webp'.",
             )
-        self.quality = params.output_compression or _QUALITY[params.quality]
+        self.quality_name = (
+            _AUTO_QUALITY.get(params.model, _DEFAULT_AUTO_QUALITY)
+            if params.quality == "auto"
+            else params.quality
+        )
+        self.quality = params.output_compression or _QUALITY[self.quality_name]
         self.created = int(time.time())
         self.prompt_tokens = count_tokens(params.prompt)
 
@@ -153,17 +161,24 @@ class ImageJob:
         return {
             "background": "transparent" if self.transparent else "opaque",
             "output_format": self.params.output_format,
-            "quality": self.params.quality,
+            "quality": self.quality_name,
             "size": f"{self.width}x{self.height}",
         }
 
     def usage(self) -> Dict[str, Any]:
+        """Token counts in MeshAPI's spelling (``prompt_tokens``/``completion_tokens``, which the
+        published SDKs require) and OpenAI's images API spelling (``input_tokens``/
+        ``output_tokens``, which the openai client reads), the same numbers under both."""
         output_tokens = 272 * self.params.n  # roughly a 1024x1024 low-detail image's token cost
+        total = self.prompt_tokens + output_tokens
         return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": output_tokens,
+            "total_tokens": total,
             "input_tokens": self.prompt_tokens,
             "output_tokens": output_tokens,
-            "total_tokens": self.prompt_tokens + output_tokens,
             "input_tokens_details": {"text_tokens": self.prompt_tokens, "image_tokens": 0},
+            "output_tokens_details": {"image_tokens": output_tokens, "text_tokens": 0},
         }
 
     def bill(self, key_record: KeyRecord) -> str:
@@ -218,6 +233,7 @@ async def stream(job: ImageJob, key: KeyRecord) -> AsyncIterator[SSEEvent]:
                     "partial_image_index": partial,
                     "b64_json": b64,
                     "data": [{"b64_json": b64}],
+                    "created": job.created,
                     "created_at": job.created,
                     **job.meta(),
                 },
@@ -230,6 +246,7 @@ async def stream(job: ImageJob, key: KeyRecord) -> AsyncIterator[SSEEvent]:
             "status": "completed",
             "index": index,
             "data": [item],
+            "created": job.created,
             "created_at": job.created,
             **job.meta(),
         }

@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
+from .._core.catalogue import brand_of, provider_of, wire_model
 from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
 
-__all__ = ["TYPES", "brand_of", "filter_models", "search_models", "type_of"]
+__all__ = ["TYPES", "filter_models", "search_models", "type_of"]
 
 TYPES = ("text", "embedding", "image", "audio", "video")
 _TYPE_OF_KIND = {
@@ -34,27 +35,8 @@ _TYPE_OF_KIND = {
     "realtime": "audio",
     "video": "video",
 }
-_BRANDS = {
-    "openai": "OpenAI", "anthropic": "Anthropic", "google": "Google", "meta-llama": "Meta",
-    "mistralai": "Mistral", "deepseek": "DeepSeek", "x-ai": "xAI", "qwen": "Qwen",
-    "cohere": "Cohere", "black-forest-labs": "Black Forest Labs", "sarvam": "Sarvam",
-    "byteplus": "BytePlus", "elevenlabs": "ElevenLabs", "twelvelabs": "TwelveLabs",
-}  # fmt: skip
 SORTS = ("brand", "name", "id", "context_length")
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
-
-
-def provider_of(model: Mapping[str, Any]) -> str:
-    """The provider: the model's ``provider`` field, else its id's prefix."""
-    return str(model.get("provider") or str(model["id"]).split("/", 1)[0])
-
-
-def brand_of(model: Mapping[str, Any]) -> str:
-    """The brand: the model's ``brand`` field, else its provider's display name."""
-    if model.get("brand"):
-        return str(model["brand"])
-    provider = provider_of(model)
-    return _BRANDS.get(provider, provider)
 
 
 def type_of(model: Mapping[str, Any]) -> str:
@@ -211,7 +193,7 @@ def search_models(gateway: Gateway, query: Mapping[str, Any]) -> Dict[str, Any]:
             return (str(model.get(sort) or "").lower(), str(model["id"]))
 
         matched.sort(key=key, reverse=order == "desc")
-    items = [{**m, "brand": brand_of(m), "provider": provider_of(m)} for _, m in matched]
+    items = [wire_model(m) for _, m in matched]
     return {
         "items": items[offset : offset + limit],
         "total": len(items),

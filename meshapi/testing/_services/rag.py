@@ -17,7 +17,8 @@ Choices where production's behaviour is not known (documented here, tested in te
 * A second PUT to a still-valid URL replaces the content and resets the embedding.
 * Timestamps of files (``created_at``, ``updated_at``, ``expires_at``,
   ``signed_url_expires_at``) are ISO 8601 UTC strings, like the other MeshAPI-specific objects
-  (templates); ``date_from``/``date_to`` of a search are unix seconds, as protocol.md says.
+  (templates); ``date_from``/``date_to`` of a search and a search result's ``created_at`` are
+  unix seconds (integers), as protocol.md says and the published SDKs parse.
 * ``asset_url`` is a signed GET URL for the uploaded bytes (``null`` until uploaded).
 * Embedding failures set ``embedding_status: failed`` and ``last_error_code``:
   ``file_not_uploaded``, ``unreadable_file`` (corrupt PDF, binary data declared as text, bad
@@ -633,7 +634,7 @@ async def search(gateway: Gateway, data: Mapping[str, Any], key: KeyRecord) -> D
                         "file_type": _file_type(r["file_name"], r["mime_type"]),
                         "mime_type": r["mime_type"],
                         "chunk_index": r["chunk_index"],
-                        "created_at": gateway.iso(r["created_at"]),
+                        "created_at": int(r["created_at"]),  # epoch seconds, as in production
                         "metadata": metadata,
                     },
                 )
