@@ -88,7 +88,7 @@ class EmbeddingsParamsDict(TypedDict, total=False):
     """:class:`EmbeddingsParams` as a dict."""
 
     extra_body: Optional[Dict[str, Any]]
-    model: Required[str]
+    model: Optional[str]
     input: Required[
         Union[
             str,
