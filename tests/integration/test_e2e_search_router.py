@@ -196,7 +196,7 @@ async def test_models_search_pages_and_facet(api: Any) -> None:
     two_brands = await api.call(
         lambda c: c.models.search(ModelSearchParams(brand=["Google", "Anthropic"], limit=100))
     )
-    assert {m.model_extra["brand"] for m in two_brands.items} == {"Google", "Anthropic"}
+    assert {m.brand for m in two_brands.items} == {"Google", "Anthropic"}
 
 
 async def test_models_get_and_list_filters(api: Any) -> None:
