@@ -12,7 +12,7 @@ from pydantic import Field
 from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage
-from .chat import ProviderPreferences
+from .chat import ProviderPreferences, ProviderPreferencesDict
 
 __all__ = [
     "EmbeddingItem",
@@ -33,12 +33,12 @@ class EmbeddingsParamsDict(TypedDict, total=False):
     """:class:`EmbeddingsParams` as a dict."""
 
     extra_body: Optional[Dict[str, Any]]
-    model: Required[str]
+    model: Optional[str]
     input: Required[Union[str, List[str], List[int], List[List[int]]]]
     dimensions: Optional[int]
     encoding_format: Optional[Literal["float", "base64"]]
     input_type: Optional[str]
-    provider: Optional[Union[str, Dict[str, Any]]]
+    provider: Optional[Union[str, ProviderPreferencesDict, ProviderPreferences, Dict[str, Any]]]
     user: Optional[str]
 
 

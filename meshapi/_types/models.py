@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
+
+from typing_extensions import TypedDict
 
 from ._base import RequestModel, ResponseModel
 
-__all__ = ["ListModelsParams", "ModelInfo", "ModelPricing"]
+__all__ = ["ListModelsParams", "ListModelsParamsDict", "ModelInfo", "ModelPricing"]
 
 
 # ==============================================================================================
 # Models: GET /v1/models (a bare JSON array: parse as List[ModelInfo])
 # ==============================================================================================
+
+
+class ListModelsParamsDict(TypedDict, total=False):
+    """:class:`ListModelsParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    free: Optional[bool]
 
 
 class ListModelsParams(RequestModel):
