@@ -11,6 +11,7 @@ from ._base import RequestModel, ResponseModel, Usage, _RequestPart
 
 __all__ = [
     "AudioOutputOptions",
+    "AudioOutputOptionsDict",
     "ChatCompletionAudio",
     "ChatCompletionChoice",
     "ChatCompletionChunk",
@@ -40,12 +41,14 @@ __all__ = [
     "ContentPartVideoDict",
     "ImageDetail",
     "ImageOptions",
+    "ImageOptionsDict",
     "ImageURL",
     "ImageURLDict",
     "InputAudio",
     "InputAudioDict",
     "MessageParam",
     "ProviderPreferences",
+    "ProviderPreferencesDict",
     "Tool",
     "ToolCall",
     "ToolCallDict",
@@ -54,7 +57,9 @@ __all__ = [
     "ToolDict",
     "ToolChoice",
     "ToolChoiceFunction",
+    "ToolChoiceFunctionDict",
     "ToolChoiceObject",
+    "ToolChoiceObjectDict",
     "ToolFunction",
     "ToolFunctionDict",
     "ToolParam",
@@ -330,21 +335,49 @@ class ChatMessageDict(TypedDict, total=False):
     reasoning_details: Optional[List[Dict[str, Any]]]
 
 
+class ToolChoiceFunctionDict(TypedDict, total=False):
+    """:class:`ToolChoiceFunction` as a dict."""
+
+    name: Required[str]
+
+
 class ToolChoiceFunction(_RequestPart):
     """The function named by a :class:`ToolChoiceObject`."""
 
     name: str
 
 
+if TYPE_CHECKING:
+    ToolChoiceFunctionParam = Union[ToolChoiceFunctionDict, ToolChoiceFunction]
+else:
+    ToolChoiceFunctionParam = ToolChoiceFunction
+
+
+class ToolChoiceObjectDict(TypedDict, total=False):
+    """:class:`ToolChoiceObject` as a dict."""
+
+    type: Literal["function"]
+    function: Required[Union[ToolChoiceFunctionDict, ToolChoiceFunction]]
+
+
 class ToolChoiceObject(_RequestPart):
     """``tool_choice`` forcing one function: ``{"type": "function", "function": {"name": ...}}``."""
 
     type: Literal["function"] = "function"
-    function: ToolChoiceFunction
+    function: ToolChoiceFunctionParam
 
 
 ToolChoice = Union[Literal["auto", "none", "required"], ToolChoiceObject]
 """``tool_choice`` of chat completions: a mode, or the one function the model must call."""
+
+
+class ImageOptionsDict(TypedDict, total=False):
+    """:class:`ImageOptions` as a dict."""
+
+    n: int
+    size: str
+    quality: str
+    response_format: Literal["url", "b64_json"]
 
 
 class ImageOptions(_RequestPart):
@@ -356,11 +389,27 @@ class ImageOptions(_RequestPart):
     response_format: Literal["url", "b64_json"] = "url"
 
 
+class AudioOutputOptionsDict(TypedDict, total=False):
+    """:class:`AudioOutputOptions` as a dict."""
+
+    voice: str
+    format: Literal["wav", "mp3", "flac", "opus", "pcm16"]
+
+
 class AudioOutputOptions(_RequestPart):
     """Audio output options of a chat completion with ``modalities=["text", "audio"]``."""
 
     voice: str = "alloy"
     format: Literal["wav", "mp3", "flac", "opus", "pcm16"] = "wav"
+
+
+class ProviderPreferencesDict(TypedDict, total=False):
+    """:class:`ProviderPreferences` as a dict."""
+
+    order: Optional[List[str]]
+    allow_fallbacks: Optional[bool]
+    require_parameters: Optional[bool]
+    data_collection: Optional[Literal["allow", "deny"]]
 
 
 class ProviderPreferences(_RequestPart):
@@ -529,7 +578,7 @@ class ChatCompletionParamsDict(TypedDict, total=False):
     user: Optional[str]
     response_format: Optional[Dict[str, Any]]
     tools: Optional[Sequence[ToolParam]]
-    tool_choice: Optional[Union[str, Dict[str, Any]]]
+    tool_choice: Optional[Union[str, ToolChoiceObjectDict, ToolChoiceObject, Dict[str, Any]]]
     parallel_tool_calls: Optional[bool]
     stream: Optional[bool]
     stream_options: Optional[Dict[str, Any]]
@@ -541,12 +590,12 @@ class ChatCompletionParamsDict(TypedDict, total=False):
     variables: Optional[Dict[str, Any]]
     session_id: Optional[str]
     modality: Optional[str]
-    image: Optional[Dict[str, Any]]
+    image: Optional[Union[ImageOptionsDict, ImageOptions, Dict[str, Any]]]
     async_mode: Optional[bool]
     modalities: Optional[List[str]]
-    audio: Optional[Dict[str, Any]]
+    audio: Optional[Union[AudioOutputOptionsDict, AudioOutputOptions, Dict[str, Any]]]
     models: Optional[List[str]]
-    provider: Optional[Dict[str, Any]]
+    provider: Optional[Union[ProviderPreferencesDict, ProviderPreferences, Dict[str, Any]]]
 
 
 class ChatCompletionParams(RequestModel):

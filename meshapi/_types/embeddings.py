@@ -12,7 +12,7 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage, _RequestPart
-from .chat import ProviderPreferences
+from .chat import ProviderPreferences, ProviderPreferencesDict
 
 __all__ = [
     "EmbeddingItem",
@@ -103,7 +103,7 @@ class EmbeddingsParamsDict(TypedDict, total=False):
     input_type: Optional[str]
     instructions: Optional[str]
     sparse_embedding: Optional[bool]
-    provider: Optional[Union[str, Dict[str, Any]]]
+    provider: Optional[Union[str, ProviderPreferencesDict, ProviderPreferences, Dict[str, Any]]]
     user: Optional[str]
 
 

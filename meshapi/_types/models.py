@@ -11,6 +11,7 @@ from ._base import RequestModel, ResponseModel
 
 __all__ = [
     "ListModelsParams",
+    "ListModelsParamsDict",
     "ModelInfo",
     "ModelPricing",
     "ModelSearchParams",
@@ -22,6 +23,13 @@ __all__ = [
 # ==============================================================================================
 # Models: GET /v1/models (a bare JSON array: parse as List[ModelInfo])
 # ==============================================================================================
+
+
+class ListModelsParamsDict(TypedDict, total=False):
+    """:class:`ListModelsParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    free: Optional[bool]
 
 
 class ListModelsParams(RequestModel):

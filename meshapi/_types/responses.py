@@ -14,9 +14,11 @@ __all__ = [
     "ResponsesListItem",
     "ResponsesListResponse",
     "BuiltinTool",
+    "BuiltinToolDict",
     "ResponseOutputContent",
     "ResponseOutputItem",
     "ResponsesFunctionTool",
+    "ResponsesFunctionToolDict",
     "ResponsesParams",
     "ResponsesParamsDict",
     "ResponsesResponse",
@@ -30,6 +32,16 @@ __all__ = [
 # ==============================================================================================
 
 
+class ResponsesFunctionToolDict(TypedDict, total=False):
+    """:class:`ResponsesFunctionTool` as a dict."""
+
+    type: Literal["function"]
+    name: Required[str]
+    description: Optional[str]
+    parameters: Optional[Dict[str, Any]]
+    strict: Optional[bool]
+
+
 class ResponsesFunctionTool(_RequestPart):
     """A function tool in the Responses shape (name and parameters at the top level)."""
 
@@ -40,6 +52,23 @@ class ResponsesFunctionTool(_RequestPart):
     strict: Optional[bool] = None
 
 
+_BuiltinToolType = Literal[
+    "image_generation",
+    "web_search_preview",
+    "web_search_preview_2025_03_11",
+    "file_search",
+    "computer_use_preview",
+    "code_interpreter",
+]
+
+
+class BuiltinToolDict(TypedDict, total=False):
+    """:class:`BuiltinTool` as a dict: its ``type``; a tool's own options go beside it (type
+    checkers see such a dict as a plain ``Dict[str, Any]``, which ``tools`` also takes)."""
+
+    type: Required[_BuiltinToolType]
+
+
 class BuiltinTool(_RequestPart):
     """A built-in tool of the Responses API; its own options are passed as extra fields.
 
@@ -48,14 +77,7 @@ class BuiltinTool(_RequestPart):
 
     model_config = ConfigDict(extra="allow")
 
-    type: Literal[
-        "image_generation",
-        "web_search_preview",
-        "web_search_preview_2025_03_11",
-        "file_search",
-        "computer_use_preview",
-        "code_interpreter",
-    ]
+    type: _BuiltinToolType
 
 
 def _input_kind(value: Any) -> str:
@@ -86,9 +108,20 @@ class ResponsesParamsDict(TypedDict, total=False):
     instructions: Optional[str]
     reasoning: Optional[Dict[str, Any]]
     max_output_tokens: Optional[int]
-    tools: Optional[List[Dict[str, Any]]]
+    tools: Optional[
+        List[
+            Union[
+                ResponsesFunctionToolDict,
+                BuiltinToolDict,
+                ResponsesFunctionTool,
+                BuiltinTool,
+                Dict[str, Any],
+            ]
+        ]
+    ]
     tool_choice: Optional[Union[str, Dict[str, Any]]]
     parallel_tool_calls: Optional[bool]
+    seed: Optional[int]
     response_format: Optional[Dict[str, Any]]
     text: Optional[Dict[str, Any]]
     temperature: Optional[float]
@@ -111,6 +144,7 @@ class ResponsesParamsDict(TypedDict, total=False):
     session_id: Optional[str]
     template: Optional[str]
     variables: Optional[Dict[str, Any]]
+    session_id: Optional[str]
     stream: Optional[bool]
 
 

@@ -264,6 +264,10 @@ def too_many() -> Dict[str, Any]:
         ),
         ({"requests": [{"custom_id": "a", "body": "text"}]}, ["body", "requests", 0, "body"]),
         (
+            {"requests": [item("a", {**chat("x"), "model": []})]},
+            ["body", "requests", 0, "body", "model"],
+        ),
+        (
             {"requests": [item("a", chat("x"))], "completion_window": "forever"},
             ["body", "completion_window"],
         ),
@@ -277,6 +281,7 @@ def too_many() -> Dict[str, Any]:
         "unsupported-url",
         "stream",
         "body-not-object",
+        "model-not-a-string",
         "bad-window",
         "over-1000",
     ],

@@ -227,6 +227,14 @@ def _validate(gateway: Gateway, body: CreateBatchBody) -> Tuple[str, int]:
             )
         else:
             seen[item.custom_id] = i
+        model = item.body.get("model")
+        if model is not None and not isinstance(model, str):
+            details.append(
+                validation_detail(
+                    [*loc, "body", "model"],
+                    f"model must be a model id string, got {type(model).__name__}",
+                )
+            )
         if item.body.get("stream"):
             details.append(
                 validation_detail([*loc, "body", "stream"], "streaming requests cannot be batched")
