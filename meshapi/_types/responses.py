@@ -140,8 +140,6 @@ class ResponsesParamsDict(TypedDict, total=False):
     max_tool_calls: Optional[int]
     context_management: Optional[Union[Dict[str, Any], List[Dict[str, Any]]]]
     plugins: Optional[List[Dict[str, Any]]]
-    seed: Optional[int]
-    session_id: Optional[str]
     template: Optional[str]
     variables: Optional[Dict[str, Any]]
     session_id: Optional[str]
