@@ -79,11 +79,14 @@ if TYPE_CHECKING:
     from .resources.embeddings import *  # noqa: F403
     from .resources.images import *  # noqa: F403
     from .resources.models import *  # noqa: F403
+    from .resources.moderations import *  # noqa: F403
     from .resources.rag import *  # noqa: F403
     from .resources.realtime import *  # noqa: F403
     from .resources.responses import *  # noqa: F403
+    from .resources.router import *  # noqa: F403
     from .resources.templates import *  # noqa: F403
     from .resources.videos import *  # noqa: F403
+    from .resources.web import *  # noqa: F403
 
 # Every public name, written once: the module that defines it. `__all__` and the lazy loader are
 # derived from this table; the models are the `_types` package's own table.
@@ -169,13 +172,18 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ImageGenerationKwargs",
         "ImagesResource",
     ),
-    ".resources.models": ("AsyncModelsResource", "ModelsResource"),
+    ".resources.models": ("AsyncModelsResource", "ModelSearchKwargs", "ModelsResource"),
     ".resources.rag": (
         "AsyncRagResource",
         "BulkEmbedKwargs",
         "InitUploadKwargs",
         "RagResource",
         "SearchKwargs",
+    ),
+    ".resources.moderations": (
+        "AsyncModerationsResource",
+        "ModerationKwargs",
+        "ModerationsResource",
     ),
     ".resources.realtime": (
         "AsyncRealtimeResource",
@@ -192,6 +200,8 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "TemplatesResource",
         "UpdateTemplateKwargs",
     ),
+    ".resources.router": ("AsyncRouterResource", "RouterResource", "RouterSelectKwargs"),
+    ".resources.web": ("AsyncWebResource", "WebResource", "WebSearchKwargs"),
     ".resources.videos": (
         "AsyncVideosResource",
         "ListVideoGenerationsKwargs",

@@ -42,11 +42,14 @@ if TYPE_CHECKING:
     from .resources.embeddings import AsyncEmbeddingsResource, EmbeddingsResource
     from .resources.images import AsyncImagesResource, ImagesResource
     from .resources.models import AsyncModelsResource, ModelsResource
+    from .resources.moderations import AsyncModerationsResource, ModerationsResource
     from .resources.rag import AsyncRagResource, RagResource
     from .resources.realtime import AsyncRealtimeResource, RealtimeResource
     from .resources.responses import AsyncResponsesResource, ResponsesResource
+    from .resources.router import AsyncRouterResource, RouterResource
     from .resources.templates import AsyncTemplatesResource, TemplatesResource
     from .resources.videos import AsyncVideosResource, VideosResource
+    from .resources.web import AsyncWebResource, WebResource
 
 __all__ = ["AsyncMeshAPI", "MeshAPI"]
 
@@ -273,6 +276,27 @@ class MeshAPI(_ClientOptions[SyncHttpClient]):
         return ImagesResource(self._http)
 
     @cached_property
+    def moderations(self) -> ModerationsResource:
+        """Content moderation (text and images)."""
+        from .resources.moderations import ModerationsResource
+
+        return ModerationsResource(self._http)
+
+    @cached_property
+    def web(self) -> WebResource:
+        """Web search (``web.search``)."""
+        from .resources.web import WebResource
+
+        return WebResource(self._http)
+
+    @cached_property
+    def router(self) -> RouterResource:
+        """The auto router (``router.select``): which model it would pick."""
+        from .resources.router import RouterResource
+
+        return RouterResource(self._http)
+
+    @cached_property
     def audio(self) -> AudioResource:
         """Text to speech, speech to text, translations and voices."""
         from .resources.audio import AudioResource
@@ -466,6 +490,27 @@ class AsyncMeshAPI(_ClientOptions[AsyncHttpClient]):
         from .resources.images import AsyncImagesResource
 
         return AsyncImagesResource(self._http)
+
+    @cached_property
+    def moderations(self) -> AsyncModerationsResource:
+        """Content moderation (text and images)."""
+        from .resources.moderations import AsyncModerationsResource
+
+        return AsyncModerationsResource(self._http)
+
+    @cached_property
+    def web(self) -> AsyncWebResource:
+        """Web search (``web.search``)."""
+        from .resources.web import AsyncWebResource
+
+        return AsyncWebResource(self._http)
+
+    @cached_property
+    def router(self) -> AsyncRouterResource:
+        """The auto router (``router.select``): which model it would pick."""
+        from .resources.router import AsyncRouterResource
+
+        return AsyncRouterResource(self._http)
 
     @cached_property
     def audio(self) -> AsyncAudioResource:

@@ -30,8 +30,10 @@ from . import (
     ImageGenerationParams,
     MeshAPI,
     MeshAPIError,
+    ModerationParams,
     NotFoundError,
     ResponsesParams,
+    RouterSelectParams,
     SearchRequest,
     SpeechParams,
     Tool,
@@ -39,6 +41,7 @@ from . import (
     TranscriptionParams,
     VideoContentItem,
     VideoGenerationParams,
+    WebSearchParams,
 )
 
 __all__ = ["main", "run_demo"]
@@ -387,6 +390,31 @@ class Tour:
             fh.write(base64.b64decode(data))
         self.say(f"   upscaled 128x128 to {getattr(edited, 'size', '?')}: {path}")
 
+    def moderation(self) -> None:
+        texts = ["I will kill you if you come back.", "What a lovely day for a picnic."]
+        result = self.client.moderations.create(ModerationParams(input=texts))
+        for text, verdict in zip(texts, result.results):
+            flagged = [c for c, on in verdict.categories.items() if on]
+            shown = f"flagged: {', '.join(flagged)}" if verdict.flagged else "not flagged"
+            self.say(f"   {text!r}: {shown}")
+
+    def web_search(self) -> None:
+        res = self.client.web.search(
+            WebSearchParams(query="latest news on Mars rovers", max_results=3, include_answer=True)
+        )
+        self.say(f"   provider: {res.provider}; answer: {res.answer}")
+        for hit in res.results:
+            self.say(f"   {hit.score or 0:.3f} {hit.title} <{hit.url}>")
+
+    def router(self) -> None:
+        for prompt in ["Prove that 2+2=4.", "Hello there!"]:
+            sel = self.client.router.select(
+                RouterSelectParams(messages=[ChatMessage(role="user", content=prompt)])
+            )
+            how = "fallback" if sel.auto_router.fallback_used else "rule"
+            effort = f", effort {sel.reasoning_effort}" if sel.reasoning_effort else ""
+            self.say(f"   {prompt!r} -> {sel.model} ({how}{effort})")
+
     def errors(self) -> None:
         try:
             self.client.models.get("nobody/no-such-model")
@@ -420,6 +448,9 @@ def run_demo(
         tour.step("Audio: speak, then transcribe back", tour.audio)
         tour.step("Video: generate, wait, save", tour.video)
         tour.step("Image edit: upscale", tour.image_edit)
+        tour.step("Moderation", tour.moderation)
+        tour.step("Web search", tour.web_search)
+        tour.step("Router select", tour.router)
         tour.step("Errors", tour.errors)
     total = tour.steps
     if tour.failed:

@@ -16,10 +16,13 @@ from .resources.compare import AsyncCompareResource, CompareResource
 from .resources.embeddings import AsyncEmbeddingsResource, EmbeddingsResource
 from .resources.images import AsyncImagesResource, ImagesResource
 from .resources.models import AsyncModelsResource, ModelsResource
+from .resources.moderations import AsyncModerationsResource, ModerationsResource
 from .resources.rag import AsyncRagResource, RagResource
 from .resources.responses import AsyncResponsesResource, ResponsesResource
+from .resources.router import AsyncRouterResource, RouterResource
 from .resources.templates import AsyncTemplatesResource, TemplatesResource
 from .resources.videos import AsyncVideosResource, VideosResource
+from .resources.web import AsyncWebResource, WebResource
 
 
 class AsyncAudioWithRawResponse:
@@ -96,6 +99,7 @@ class AsyncModelsWithRawResponse:
         self.free = to_async_raw(resource.free)
         self.paid = to_async_raw(resource.paid)
         self.get = to_async_raw(resource.get)
+        self.search = to_async_raw(resource.search)
 
 class ModelsWithRawResponse:
     def __init__(self, resource: ModelsResource) -> None:
@@ -103,6 +107,15 @@ class ModelsWithRawResponse:
         self.free = to_raw(resource.free)
         self.paid = to_raw(resource.paid)
         self.get = to_raw(resource.get)
+        self.search = to_raw(resource.search)
+
+class AsyncModerationsWithRawResponse:
+    def __init__(self, resource: AsyncModerationsResource) -> None:
+        self.create = to_async_raw(resource.create)
+
+class ModerationsWithRawResponse:
+    def __init__(self, resource: ModerationsResource) -> None:
+        self.create = to_raw(resource.create)
 
 class AsyncRagWithRawResponse:
     def __init__(self, resource: AsyncRagResource) -> None:
@@ -123,10 +136,22 @@ class RagWithRawResponse:
 class AsyncResponsesWithRawResponse:
     def __init__(self, resource: AsyncResponsesResource) -> None:
         self.create = to_async_raw(resource.create)
+        self.list = to_async_raw(resource.list)
+        self.get = to_async_raw(resource.get)
 
 class ResponsesWithRawResponse:
     def __init__(self, resource: ResponsesResource) -> None:
         self.create = to_raw(resource.create)
+        self.list = to_raw(resource.list)
+        self.get = to_raw(resource.get)
+
+class AsyncRouterWithRawResponse:
+    def __init__(self, resource: AsyncRouterResource) -> None:
+        self.select = to_async_raw(resource.select)
+
+class RouterWithRawResponse:
+    def __init__(self, resource: RouterResource) -> None:
+        self.select = to_raw(resource.select)
 
 class AsyncTemplatesWithRawResponse:
     def __init__(self, resource: AsyncTemplatesResource) -> None:
@@ -156,6 +181,14 @@ class VideosWithRawResponse:
         self.retrieve = to_raw(resource.retrieve)
         self.list = to_raw(resource.list)
 
+class AsyncWebWithRawResponse:
+    def __init__(self, resource: AsyncWebResource) -> None:
+        self.search = to_async_raw(resource.search)
+
+class WebWithRawResponse:
+    def __init__(self, resource: WebResource) -> None:
+        self.search = to_raw(resource.search)
+
 class ChatWithRawResponse:
     def __init__(self, resource: ChatResource) -> None:
         self.completions = ChatCompletionsWithRawResponse(resource.completions)
@@ -173,10 +206,13 @@ class MeshAPIWithRawResponse:
         self.embeddings = EmbeddingsWithRawResponse(client.embeddings)
         self.images = ImagesWithRawResponse(client.images)
         self.models = ModelsWithRawResponse(client.models)
+        self.moderations = ModerationsWithRawResponse(client.moderations)
         self.rag = RagWithRawResponse(client.rag)
         self.responses = ResponsesWithRawResponse(client.responses)
+        self.router = RouterWithRawResponse(client.router)
         self.templates = TemplatesWithRawResponse(client.templates)
         self.videos = VideosWithRawResponse(client.videos)
+        self.web = WebWithRawResponse(client.web)
 
 class AsyncMeshAPIWithRawResponse:
     def __init__(self, client: AsyncMeshAPI) -> None:
@@ -187,10 +223,13 @@ class AsyncMeshAPIWithRawResponse:
         self.embeddings = AsyncEmbeddingsWithRawResponse(client.embeddings)
         self.images = AsyncImagesWithRawResponse(client.images)
         self.models = AsyncModelsWithRawResponse(client.models)
+        self.moderations = AsyncModerationsWithRawResponse(client.moderations)
         self.rag = AsyncRagWithRawResponse(client.rag)
         self.responses = AsyncResponsesWithRawResponse(client.responses)
+        self.router = AsyncRouterWithRawResponse(client.router)
         self.templates = AsyncTemplatesWithRawResponse(client.templates)
         self.videos = AsyncVideosWithRawResponse(client.videos)
+        self.web = AsyncWebWithRawResponse(client.web)
 
 class AsyncAudioWithStreamingResponse:
     def __init__(self, resource: AsyncAudioResource) -> None:
@@ -266,6 +305,7 @@ class AsyncModelsWithStreamingResponse:
         self.free = to_async_streaming(resource.free)
         self.paid = to_async_streaming(resource.paid)
         self.get = to_async_streaming(resource.get)
+        self.search = to_async_streaming(resource.search)
 
 class ModelsWithStreamingResponse:
     def __init__(self, resource: ModelsResource) -> None:
@@ -273,6 +313,15 @@ class ModelsWithStreamingResponse:
         self.free = to_raw(resource.free)
         self.paid = to_raw(resource.paid)
         self.get = to_raw(resource.get)
+        self.search = to_raw(resource.search)
+
+class AsyncModerationsWithStreamingResponse:
+    def __init__(self, resource: AsyncModerationsResource) -> None:
+        self.create = to_async_streaming(resource.create)
+
+class ModerationsWithStreamingResponse:
+    def __init__(self, resource: ModerationsResource) -> None:
+        self.create = to_raw(resource.create)
 
 class AsyncRagWithStreamingResponse:
     def __init__(self, resource: AsyncRagResource) -> None:
@@ -293,10 +342,22 @@ class RagWithStreamingResponse:
 class AsyncResponsesWithStreamingResponse:
     def __init__(self, resource: AsyncResponsesResource) -> None:
         self.create = to_async_streaming(resource.create)
+        self.list = to_async_streaming(resource.list)
+        self.get = to_async_streaming(resource.get)
 
 class ResponsesWithStreamingResponse:
     def __init__(self, resource: ResponsesResource) -> None:
         self.create = to_raw(resource.create)
+        self.list = to_raw(resource.list)
+        self.get = to_raw(resource.get)
+
+class AsyncRouterWithStreamingResponse:
+    def __init__(self, resource: AsyncRouterResource) -> None:
+        self.select = to_async_streaming(resource.select)
+
+class RouterWithStreamingResponse:
+    def __init__(self, resource: RouterResource) -> None:
+        self.select = to_raw(resource.select)
 
 class AsyncTemplatesWithStreamingResponse:
     def __init__(self, resource: AsyncTemplatesResource) -> None:
@@ -326,6 +387,14 @@ class VideosWithStreamingResponse:
         self.retrieve = to_raw(resource.retrieve)
         self.list = to_raw(resource.list)
 
+class AsyncWebWithStreamingResponse:
+    def __init__(self, resource: AsyncWebResource) -> None:
+        self.search = to_async_streaming(resource.search)
+
+class WebWithStreamingResponse:
+    def __init__(self, resource: WebResource) -> None:
+        self.search = to_raw(resource.search)
+
 class ChatWithStreamingResponse:
     def __init__(self, resource: ChatResource) -> None:
         self.completions = ChatCompletionsWithStreamingResponse(resource.completions)
@@ -343,10 +412,13 @@ class MeshAPIWithStreamingResponse:
         self.embeddings = EmbeddingsWithStreamingResponse(client.embeddings)
         self.images = ImagesWithStreamingResponse(client.images)
         self.models = ModelsWithStreamingResponse(client.models)
+        self.moderations = ModerationsWithStreamingResponse(client.moderations)
         self.rag = RagWithStreamingResponse(client.rag)
         self.responses = ResponsesWithStreamingResponse(client.responses)
+        self.router = RouterWithStreamingResponse(client.router)
         self.templates = TemplatesWithStreamingResponse(client.templates)
         self.videos = VideosWithStreamingResponse(client.videos)
+        self.web = WebWithStreamingResponse(client.web)
 
 class AsyncMeshAPIWithStreamingResponse:
     def __init__(self, client: AsyncMeshAPI) -> None:
@@ -357,7 +429,10 @@ class AsyncMeshAPIWithStreamingResponse:
         self.embeddings = AsyncEmbeddingsWithStreamingResponse(client.embeddings)
         self.images = AsyncImagesWithStreamingResponse(client.images)
         self.models = AsyncModelsWithStreamingResponse(client.models)
+        self.moderations = AsyncModerationsWithStreamingResponse(client.moderations)
         self.rag = AsyncRagWithStreamingResponse(client.rag)
         self.responses = AsyncResponsesWithStreamingResponse(client.responses)
+        self.router = AsyncRouterWithStreamingResponse(client.router)
         self.templates = AsyncTemplatesWithStreamingResponse(client.templates)
         self.videos = AsyncVideosWithStreamingResponse(client.videos)
+        self.web = AsyncWebWithStreamingResponse(client.web)

@@ -27,6 +27,7 @@ __all__ = [
     "Waiter",
     "batch_verdict",
     "rag_file_verdict",
+    "response_verdict",
     "video_verdict",
     "waiter_for",
 ]
@@ -232,6 +233,25 @@ def video_verdict(task: Any) -> Verdict:
     if status in VIDEO_ENDED:
         error = getattr(task, "error", None)
         reason = f"{error.code}: {error.message}" if error is not None else None
+        return Verdict(FAILED, status, reason)
+    return Verdict(WAITING, status)
+
+
+RESPONSE_ENDED = frozenset({"failed", "cancelled", "incomplete"})
+
+
+def response_verdict(response: Any) -> Verdict:
+    """A background response (:class:`~meshapi.ResponsesResponse`): done when ``completed``;
+    failed when ``failed``, ``cancelled`` or ``incomplete`` (the reason from its ``error`` or
+    ``incomplete_details``)."""
+    status = response.status or "unknown"
+    if status == "completed":
+        return Verdict(DONE, status)
+    if status in RESPONSE_ENDED:
+        detail = response.error or response.incomplete_details
+        reason = _describe_errors(detail) if detail else None
+        if reason is None and isinstance(detail, dict):
+            reason = detail.get("reason")
         return Verdict(FAILED, status, reason)
     return Verdict(WAITING, status)
 

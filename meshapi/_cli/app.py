@@ -31,6 +31,9 @@ COMMANDS = (
     "audio",
     "video",
     "embeddings",
+    "moderate",
+    "search",
+    "route",
     "gateway",
     "demo",
 )

@@ -151,6 +151,18 @@ def read_prompt(words: Sequence[str], stdin: TextIO, *, session_ok: bool = False
     return prompt
 
 
+def build_params(params_class: Any, /, **fields: Any) -> Any:
+    """``params_class(**fields)`` (``None`` fields left out); a field the options filled in
+    wrongly (``-n 50`` where 1-20 is allowed) is a :class:`UsageError` naming it (exit status
+    2), not a traceback nor a gateway error."""
+    from .._errors import InvalidRequestError
+
+    try:
+        return params_class(**{k: v for k, v in fields.items() if v is not None})
+    except InvalidRequestError as exc:
+        raise UsageError(f"invalid input: {exc.message}") from None
+
+
 def read_bytes_arg(path: str, what: str) -> bytes:
     """A file's bytes; a :class:`UsageError` when unreadable."""
     try:

@@ -31,6 +31,7 @@ def register(sub: Any) -> None:
             "meshapi gateway --port 8000",
             "meshapi gateway --db state.db --key-file ~/.meshapi-key   # same key, same data",
             "meshapi gateway --port 0 --json      # one JSON line: base_url, api_key",
+            "meshapi gateway --no-web-search --no-auto-router   # as production with both off",
         ],
         connection=False,
     )
@@ -56,6 +57,17 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--faults", action="store_true", help="enable fault injection (POST /_gateway/faults/...)"
+    )
+    p.add_argument(
+        "--no-web-search",
+        action="store_true",
+        help="switch web search off, as WEB_SEARCH_ENABLED=false does (POST /v1/web/search: 403)",
+    )
+    p.add_argument(
+        "--no-auto-router",
+        action="store_true",
+        help="switch the auto router off, as AUTO_ROUTER_ENABLED=false does (router select and "
+        "model 'auto': 403)",
     )
     p.add_argument("--rpm", type=int, default=None, help="per-key requests-per-minute limit")
     p.add_argument("--rpd", type=int, default=None, help="per-key requests-per-day limit")
@@ -120,6 +132,8 @@ def run(ctx: Context) -> int:
             rpm=args.rpm,
             rpd=args.rpd,
             token_delay=args.token_delay,
+            web_search_enabled=not args.no_web_search,
+            auto_router_enabled=not args.no_auto_router,
             log_level=args.log_level,
         )
     except OSError as exc:
@@ -168,7 +182,9 @@ def run(ctx: Context) -> int:
                 token_line,
                 "",
                 f"State: {args.db or 'in memory'}"
-                + ("; fault injection ON" if args.faults else ""),
+                + ("; fault injection ON" if args.faults else "")
+                + ("; web search OFF" if args.no_web_search else "")
+                + ("; auto router OFF" if args.no_auto_router else ""),
                 "Press Ctrl-C to stop.",
             ]
             out.line("\n".join(lines))

@@ -39,6 +39,12 @@ Sections:
   :class:`TemplateSummary`, :class:`DeleteTemplateResponse`.
 - Images, ``POST /v1/images/generations``: :class:`ImageGenerationParams`,
   :class:`ImageGenerationResponse`, :class:`ImageStreamEvent`.
+- Model search, ``GET /v1/models/search``: :class:`ModelSearchParams`, :class:`ModelsPage`.
+- Stored responses, ``GET /v1/responses[/{id}]``: :class:`ResponsesListResponse`.
+- Moderations, ``POST /v1/moderations``: :class:`ModerationParams`, :class:`ModerationResponse`.
+- Web search, ``POST /v1/web/search``: :class:`WebSearchParams`, :class:`WebSearchResponse`.
+- Router select, ``POST /v1/router/select``: :class:`RouterSelectParams`,
+  :class:`RouterSelectResponse`.
 
 Speed: chat chunks, completions, embeddings and the model catalogue are parsed with
 ``Model.model_validate_json(bytes)`` on hot paths, so their models have no Python validators;
@@ -65,11 +71,14 @@ if TYPE_CHECKING:
     from .errors import *  # noqa: F403
     from .images import *  # noqa: F403
     from .models import *  # noqa: F403
+    from .moderations import *  # noqa: F403
     from .parsed import *  # noqa: F403
     from .rag import *  # noqa: F403
     from .responses import *  # noqa: F403
+    from .router import *  # noqa: F403
     from .templates import *  # noqa: F403
     from .videos import *  # noqa: F403
+    from .web import *  # noqa: F403
 
 # Which module defines each public name: written here once (besides the module's own __all__,
 # which tests/unit/test_exports.py checks against this table). `__all__` and the lazy loader
@@ -97,6 +106,7 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".chat": (
         "AudioOutputOptions",
+        "AudioOutputOptionsDict",
         "ChatCompletionAudio",
         "ChatCompletionChoice",
         "ChatCompletionChunk",
@@ -122,14 +132,18 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ContentPartInputAudioDict",
         "ContentPartText",
         "ContentPartTextDict",
+        "ContentPartVideo",
+        "ContentPartVideoDict",
         "ImageDetail",
         "ImageOptions",
+        "ImageOptionsDict",
         "ImageURL",
         "ImageURLDict",
         "InputAudio",
         "InputAudioDict",
         "MessageParam",
         "ProviderPreferences",
+        "ProviderPreferencesDict",
         "Tool",
         "ToolCall",
         "ToolCallDict",
@@ -138,10 +152,14 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "ToolDict",
         "ToolChoice",
         "ToolChoiceFunction",
+        "ToolChoiceFunctionDict",
         "ToolChoiceObject",
+        "ToolChoiceObjectDict",
         "ToolFunction",
         "ToolFunctionDict",
         "ToolParam",
+        "VideoUrl",
+        "VideoUrlDict",
     ),
     ".compare": (
         "CompareModelOverride",
@@ -159,6 +177,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "EmbeddingsParams",
         "EmbeddingsParamsDict",
         "EmbeddingsResponse",
+        "ImageEmbeddingUrl",
+        "ImageEmbeddingUrlDict",
+        "MultimodalEmbeddingInput",
+        "MultimodalEmbeddingInputDict",
+        "VideoEmbeddingUrl",
+        "VideoEmbeddingUrlDict",
         "EmbeddingsUsage",
     ),
     ".errors": (
@@ -181,8 +205,22 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".models": (
         "ListModelsParams",
+        "ListModelsParamsDict",
         "ModelInfo",
         "ModelPricing",
+        "ModelSearchParams",
+        "ModelSearchParamsDict",
+        "ModelsPage",
+    ),
+    ".moderations": (
+        "ModerationImageUrl",
+        "ModerationImageUrlDict",
+        "ModerationInputItem",
+        "ModerationInputItemDict",
+        "ModerationParams",
+        "ModerationParamsDict",
+        "ModerationResponse",
+        "ModerationResult",
     ),
     ".parsed": (
         "ParsedChatCompletion",
@@ -211,14 +249,24 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
     ),
     ".responses": (
         "BuiltinTool",
+        "BuiltinToolDict",
         "ResponseOutputContent",
         "ResponseOutputItem",
         "ResponsesFunctionTool",
+        "ResponsesFunctionToolDict",
         "ResponsesParams",
         "ResponsesParamsDict",
+        "ResponsesListItem",
+        "ResponsesListResponse",
         "ResponsesResponse",
         "ResponsesStreamEvent",
         "ResponsesUsage",
+    ),
+    ".router": (
+        "AutoRouterMeta",
+        "RouterSelectParams",
+        "RouterSelectParamsDict",
+        "RouterSelectResponse",
     ),
     ".templates": (
         "CreateTemplateParams",
@@ -227,6 +275,12 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "TemplateSummary",
         "UpdateTemplateParams",
         "UpdateTemplateParamsDict",
+    ),
+    ".web": (
+        "WebSearchParams",
+        "WebSearchParamsDict",
+        "WebSearchResponse",
+        "WebSearchResultItem",
     ),
     # 0.1.11 media: audio and video (images edits are in ".images").
     ".audio": (

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional, Sequence, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel, Usage, _RequestPart
 
 __all__ = [
     "AudioOutputOptions",
+    "AudioOutputOptionsDict",
     "ChatCompletionAudio",
     "ChatCompletionChoice",
     "ChatCompletionChunk",
@@ -36,14 +37,18 @@ __all__ = [
     "ContentPartInputAudioDict",
     "ContentPartText",
     "ContentPartTextDict",
+    "ContentPartVideo",
+    "ContentPartVideoDict",
     "ImageDetail",
     "ImageOptions",
+    "ImageOptionsDict",
     "ImageURL",
     "ImageURLDict",
     "InputAudio",
     "InputAudioDict",
     "MessageParam",
     "ProviderPreferences",
+    "ProviderPreferencesDict",
     "Tool",
     "ToolCall",
     "ToolCallDict",
@@ -52,10 +57,14 @@ __all__ = [
     "ToolDict",
     "ToolChoice",
     "ToolChoiceFunction",
+    "ToolChoiceFunctionDict",
     "ToolChoiceObject",
+    "ToolChoiceObjectDict",
     "ToolFunction",
     "ToolFunctionDict",
     "ToolParam",
+    "VideoUrl",
+    "VideoUrlDict",
 ]
 
 # Each request model has a TypedDict twin, ``<Model>Dict``, for callers who write plain dicts:
@@ -131,16 +140,31 @@ class ContentPartText(_RequestPart):
 class InputAudioDict(TypedDict, total=False):
     """:class:`InputAudio` as a dict."""
 
-    data: Required[str]
+    data: Optional[str]
     format: Required[str]
+    uri: Optional[str]
+    url: Optional[str]
 
 
 class InputAudio(_RequestPart):
-    """Base64 audio sent inside a user message."""
+    """Audio sent inside a user message: base64 ``data``, or a ``uri`` / ``url`` to fetch it
+    from (exactly one of the three)."""
 
-    data: str
+    data: Optional[str] = None
     format: str
     """``"wav"``, ``"mp3"``..."""
+    uri: Optional[str] = None
+    url: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InputAudio:
+        given = [name for name in ("data", "uri", "url") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "input_audio needs exactly one of data (base64), uri or url; got "
+                + (", ".join(given) or "none")
+            )
+        return self
 
 
 if TYPE_CHECKING:
@@ -178,6 +202,35 @@ class ContentPartFile(_RequestPart):
     file: Dict[str, Any]
 
 
+class VideoUrlDict(TypedDict, total=False):
+    """:class:`VideoUrl` as a dict."""
+
+    url: Required[str]
+
+
+class VideoUrl(_RequestPart):
+    """The video of a ``video_url`` content part."""
+
+    url: str
+
+
+class ContentPartVideoDict(TypedDict, total=False):
+    """:class:`ContentPartVideo` as a dict."""
+
+    type: Literal["video_url"]
+    video_url: Required[Union[VideoUrlDict, VideoUrl]]
+    fps: Optional[str]
+
+
+class ContentPartVideo(_RequestPart):
+    """A video in a user message, for models that watch video; ``fps`` (a string, e.g.
+    ``"1"``) asks for that many frames a second."""
+
+    type: Literal["video_url"] = "video_url"
+    video_url: VideoUrl
+    fps: Optional[str] = None
+
+
 def _part_type(value: Any) -> Any:
     # The tag of a content part: a dict's "type" (text when left out, as the model's default),
     # a model's own.
@@ -193,10 +246,12 @@ if TYPE_CHECKING:
         ContentPartImageDict,
         ContentPartInputAudioDict,
         ContentPartFileDict,
+        ContentPartVideoDict,
         ContentPartText,
         ContentPartImage,
         ContentPartInputAudio,
         ContentPartFile,
+        ContentPartVideo,
     ]
 else:
     # A dict is validated by the model its "type" names, as strictly as the model itself.
@@ -206,6 +261,7 @@ else:
             Annotated[ContentPartImage, Tag("type=image_url")],
             Annotated[ContentPartInputAudio, Tag("type=input_audio")],
             Annotated[ContentPartFile, Tag("type=file")],
+            Annotated[ContentPartVideo, Tag("type=video_url")],
         ],
         Discriminator(_part_type),
     ]
@@ -225,6 +281,7 @@ class ToolCallDict(TypedDict, total=False):
     id: Required[str]
     type: str
     function: Required[Union[ToolCallFunctionDict, ToolCallFunction]]
+    thought_signature: Optional[str]
 
 
 ContentPartAudio = ContentPartInputAudio
@@ -255,6 +312,8 @@ class ToolCall(ResponseModel):
     id: str
     type: str = "function"
     function: ToolCallFunction
+    thought_signature: Optional[str] = None
+    """Set by some models (Gemini); sent back as it came on the assistant turn."""
 
 
 if TYPE_CHECKING:
@@ -273,6 +332,13 @@ class ChatMessageDict(TypedDict, total=False):
     tool_call_id: Optional[str]
     refusal: Optional[str]
     audio: Optional[Dict[str, Any]]
+    reasoning_details: Optional[List[Dict[str, Any]]]
+
+
+class ToolChoiceFunctionDict(TypedDict, total=False):
+    """:class:`ToolChoiceFunction` as a dict."""
+
+    name: Required[str]
 
 
 class ToolChoiceFunction(_RequestPart):
@@ -281,15 +347,37 @@ class ToolChoiceFunction(_RequestPart):
     name: str
 
 
+if TYPE_CHECKING:
+    ToolChoiceFunctionParam = Union[ToolChoiceFunctionDict, ToolChoiceFunction]
+else:
+    ToolChoiceFunctionParam = ToolChoiceFunction
+
+
+class ToolChoiceObjectDict(TypedDict, total=False):
+    """:class:`ToolChoiceObject` as a dict."""
+
+    type: Literal["function"]
+    function: Required[Union[ToolChoiceFunctionDict, ToolChoiceFunction]]
+
+
 class ToolChoiceObject(_RequestPart):
     """``tool_choice`` forcing one function: ``{"type": "function", "function": {"name": ...}}``."""
 
     type: Literal["function"] = "function"
-    function: ToolChoiceFunction
+    function: ToolChoiceFunctionParam
 
 
 ToolChoice = Union[Literal["auto", "none", "required"], ToolChoiceObject]
 """``tool_choice`` of chat completions: a mode, or the one function the model must call."""
+
+
+class ImageOptionsDict(TypedDict, total=False):
+    """:class:`ImageOptions` as a dict."""
+
+    n: int
+    size: str
+    quality: str
+    response_format: Literal["url", "b64_json"]
 
 
 class ImageOptions(_RequestPart):
@@ -301,11 +389,27 @@ class ImageOptions(_RequestPart):
     response_format: Literal["url", "b64_json"] = "url"
 
 
+class AudioOutputOptionsDict(TypedDict, total=False):
+    """:class:`AudioOutputOptions` as a dict."""
+
+    voice: str
+    format: Literal["wav", "mp3", "flac", "opus", "pcm16"]
+
+
 class AudioOutputOptions(_RequestPart):
     """Audio output options of a chat completion with ``modalities=["text", "audio"]``."""
 
     voice: str = "alloy"
     format: Literal["wav", "mp3", "flac", "opus", "pcm16"] = "wav"
+
+
+class ProviderPreferencesDict(TypedDict, total=False):
+    """:class:`ProviderPreferences` as a dict."""
+
+    order: Optional[List[str]]
+    allow_fallbacks: Optional[bool]
+    require_parameters: Optional[bool]
+    data_collection: Optional[Literal["allow", "deny"]]
 
 
 class ProviderPreferences(_RequestPart):
@@ -335,6 +439,8 @@ class ChatMessage(_RequestPart):
     refusal: Optional[str] = None
     audio: Optional[Dict[str, Any]] = None
     """For a previous assistant audio reply: ``{"id": <audio id>}``."""
+    reasoning_details: Optional[List[Dict[str, Any]]] = None
+    """Reasoning blocks of an earlier assistant reply, sent back as they came."""
 
 
 class ChatCompletionAudio(ResponseModel):
@@ -364,6 +470,8 @@ class ChatCompletionMessage(ResponseModel):
     """Reasoning text, for models and providers that return it under this name."""
     reasoning_content: Optional[str] = None
     """Reasoning text, for providers that use this name (DeepSeek style)."""
+    reasoning_details: Optional[List[Dict[str, Any]]] = None
+    """Structured reasoning blocks, for providers that return them."""
 
     def to_param(self) -> ChatMessage:
         """Return this reply as a :class:`ChatMessage` for the next request's ``messages``.
@@ -383,6 +491,7 @@ class ChatCompletionMessage(ResponseModel):
                 "tool_calls": list(self.tool_calls) if self.tool_calls is not None else None,
                 "refusal": self.refusal,
                 "audio": {"id": audio.id} if audio is not None and audio.id else None,
+                "reasoning_details": self.reasoning_details,
             }
         )
 
@@ -469,21 +578,24 @@ class ChatCompletionParamsDict(TypedDict, total=False):
     user: Optional[str]
     response_format: Optional[Dict[str, Any]]
     tools: Optional[Sequence[ToolParam]]
-    tool_choice: Optional[Union[str, Dict[str, Any]]]
+    tool_choice: Optional[Union[str, ToolChoiceObjectDict, ToolChoiceObject, Dict[str, Any]]]
     parallel_tool_calls: Optional[bool]
     stream: Optional[bool]
     stream_options: Optional[Dict[str, Any]]
-    reasoning_effort: Optional[str]
+    reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high"]]
+    upstream_timeout: Optional[float]
+    cache: Optional[Union[bool, Dict[str, Any]]]
+    transforms: Optional[List[str]]
     template: Optional[str]
     variables: Optional[Dict[str, Any]]
     session_id: Optional[str]
     modality: Optional[str]
-    image: Optional[Dict[str, Any]]
+    image: Optional[Union[ImageOptionsDict, ImageOptions, Dict[str, Any]]]
     async_mode: Optional[bool]
     modalities: Optional[List[str]]
-    audio: Optional[Dict[str, Any]]
+    audio: Optional[Union[AudioOutputOptionsDict, AudioOutputOptions, Dict[str, Any]]]
     models: Optional[List[str]]
-    provider: Optional[Dict[str, Any]]
+    provider: Optional[Union[ProviderPreferencesDict, ProviderPreferences, Dict[str, Any]]]
 
 
 class ChatCompletionParams(RequestModel):
@@ -494,6 +606,7 @@ class ChatCompletionParams(RequestModel):
     """
 
     model: Optional[str] = None
+    """A model id, or ``"auto"`` for the gateway's auto router."""
     messages: List[MessageParam]
     temperature: Optional[float] = None
     top_p: Optional[float] = None
@@ -519,8 +632,19 @@ class ChatCompletionParams(RequestModel):
     parallel_tool_calls: Optional[bool] = None
     stream: Optional[bool] = None
     stream_options: Optional[Dict[str, Any]] = None
-    reasoning_effort: Optional[str] = None
+    reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high"]] = None
     # MeshAPI fields
+    upstream_timeout: Optional[float] = Field(
+        default=None, gt=0, validation_alias="timeout", serialization_alias="timeout"
+    )
+    """Sent as ``timeout``: the upstream timeout in seconds for this completion (the gateway's
+    own default is 300 s). ``ChatCompletionParams(timeout=30)`` works too (the 0.1.11 name); as
+    a keyword argument of ``create()``, ``timeout=`` is the client's HTTP timeout, so use
+    ``upstream_timeout=`` there."""
+    cache: Optional[Union[bool, Dict[str, Any]]] = None
+    """Gateway response caching for this request."""
+    transforms: Optional[List[str]] = None
+    """Prompt transforms the gateway applies (e.g. ``["middle-out"]``)."""
     template: Optional[str] = None
     """A stored template's name or id; its ``{{variable}}`` slots are filled from ``variables``."""
     variables: Optional[Dict[str, Any]] = None

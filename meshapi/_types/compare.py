@@ -46,6 +46,7 @@ class CompareModelOverrideDict(TypedDict, total=False):
     top_p: Optional[float]
     max_tokens: Optional[int]
     reasoning_effort: Optional[str]
+    system_prompt: Optional[str]
 
 
 class CompareModelOverride(_RequestPart):

@@ -6,13 +6,13 @@ import base64
 import binascii
 import sys
 from array import array
-from typing import Annotated, Any, Dict, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional, Sequence, Union
 
-from pydantic import Field, field_serializer
+from pydantic import Discriminator, Field, Tag, field_serializer, model_validator
 from typing_extensions import Required, TypedDict
 
-from ._base import RequestModel, ResponseModel, Usage
-from .chat import ProviderPreferences
+from ._base import RequestModel, ResponseModel, Usage, _RequestPart
+from .chat import ProviderPreferences, ProviderPreferencesDict
 
 __all__ = [
     "EmbeddingItem",
@@ -20,6 +20,12 @@ __all__ = [
     "EmbeddingsParams",
     "EmbeddingsParamsDict",
     "EmbeddingsResponse",
+    "ImageEmbeddingUrl",
+    "ImageEmbeddingUrlDict",
+    "MultimodalEmbeddingInput",
+    "MultimodalEmbeddingInputDict",
+    "VideoEmbeddingUrl",
+    "VideoEmbeddingUrlDict",
     "EmbeddingsUsage",
 ]
 
@@ -29,41 +35,134 @@ __all__ = [
 # ==============================================================================================
 
 
+class ImageEmbeddingUrlDict(TypedDict, total=False):
+    """:class:`ImageEmbeddingUrl` as a dict."""
+
+    url: Required[str]
+
+
+class VideoEmbeddingUrlDict(TypedDict, total=False):
+    """:class:`VideoEmbeddingUrl` as a dict."""
+
+    url: Required[str]
+
+
+class MultimodalEmbeddingInputDict(TypedDict, total=False):
+    """:class:`MultimodalEmbeddingInput` as a dict."""
+
+    type: Required[Literal["text", "image_url", "video_url"]]
+    text: Optional[str]
+    image_url: Optional[Union[ImageEmbeddingUrlDict, ImageEmbeddingUrl]]
+    video_url: Optional[Union[VideoEmbeddingUrlDict, VideoEmbeddingUrl]]
+
+
+class ImageEmbeddingUrl(_RequestPart):
+    """The image of an ``image_url`` embedding input (an ``https:`` or ``data:`` URL)."""
+
+    url: str
+
+
+class VideoEmbeddingUrl(_RequestPart):
+    """The video of a ``video_url`` embedding input."""
+
+    url: str
+
+
+class MultimodalEmbeddingInput(_RequestPart):
+    """One input of a multimodal embedding model: ``text``, ``image_url`` or ``video_url``, with
+    the field of that name set. Each input gets its own embedding."""
+
+    type: Literal["text", "image_url", "video_url"]
+    text: Optional[str] = None
+    image_url: Optional[ImageEmbeddingUrl] = None
+    video_url: Optional[VideoEmbeddingUrl] = None
+
+    @model_validator(mode="after")
+    def _has_its_content(self) -> MultimodalEmbeddingInput:
+        if getattr(self, self.type) is None:
+            raise ValueError(f"a {self.type!r} input needs {self.type}=...")
+        return self
+
+
 class EmbeddingsParamsDict(TypedDict, total=False):
     """:class:`EmbeddingsParams` as a dict."""
 
     extra_body: Optional[Dict[str, Any]]
-    model: Required[str]
-    input: Required[Union[str, List[str], List[int], List[List[int]]]]
+    model: Optional[str]
+    input: Required[
+        Union[
+            str,
+            List[str],
+            List[int],
+            List[List[int]],
+            Sequence[Union[MultimodalEmbeddingInputDict, MultimodalEmbeddingInput]],
+        ]
+    ]
     dimensions: Optional[int]
     encoding_format: Optional[Literal["float", "base64"]]
     input_type: Optional[str]
-    provider: Optional[Union[str, Dict[str, Any]]]
+    instructions: Optional[str]
+    sparse_embedding: Optional[bool]
+    provider: Optional[Union[str, ProviderPreferencesDict, ProviderPreferences, Dict[str, Any]]]
     user: Optional[str]
+
+
+def _input_kind(value: Any) -> str:
+    # Which form `input` takes, so that a mistake is reported against that form only.
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, str) for v in value):
+            return "texts"
+        if all(isinstance(v, int) for v in value):
+            return "tokens"
+        if all(isinstance(v, (list, tuple)) for v in value):
+            return "token_lists"
+    return "parts"
+
+
+if TYPE_CHECKING:
+    EmbeddingsInput = Union[
+        str, List[str], List[int], List[List[int]], List[MultimodalEmbeddingInput]
+    ]
+else:
+    EmbeddingsInput = Annotated[
+        Union[
+            Annotated[str, Tag("text")],
+            Annotated[List[str], Tag("texts")],
+            Annotated[List[int], Tag("tokens")],
+            Annotated[List[List[int]], Tag("token_lists")],
+            Annotated[List[MultimodalEmbeddingInput], Tag("parts")],
+        ],
+        Discriminator(_input_kind),
+    ]
 
 
 class EmbeddingsParams(RequestModel):
     """Body of ``POST /v1/embeddings``.
 
-    ``input`` is a string, a list of strings, a token list or a list of token lists. With
+    ``input`` is a string, a list of strings, a token list, a list of token lists, or a list of
+    :class:`MultimodalEmbeddingInput` (text, images, videos; for models that embed them). With
     ``encoding_format="base64"`` each embedding arrives as a base64 string; read it with
-    :meth:`EmbeddingsData.vector`.
+    :meth:`EmbeddingsData.vector`. ``model="auto"`` lets the gateway's auto router pick.
     """
 
     model: Optional[str] = None
     """Required by the gateway unless a template or its default supplies it (optional here, as
-    in meshapi 0.1.4)."""
-    input: Union[str, List[str], List[int], List[List[int]]]
-    dimensions: Optional[int] = None
+    in meshapi 0.1.4); ``"auto"`` lets the gateway's auto router pick."""
+    input: EmbeddingsInput
+    dimensions: Optional[int] = Field(default=None, ge=1)
     encoding_format: Optional[Literal["float", "base64"]] = None
     input_type: Optional[str] = None
+    instructions: Optional[str] = None
+    sparse_embedding: Optional[bool] = None
     provider: Optional[
         Annotated[
             Union[str, Dict[str, Any], ProviderPreferences], Field(union_mode="left_to_right")
         ]
     ] = None
     """A provider name, or routing preferences (a dict or :class:`ProviderPreferences`)."""
-    user: Optional[str] = None
+    user: Optional[str] = Field(default=None, max_length=256)
 
 
 class EmbeddingsData(ResponseModel):
@@ -126,3 +225,7 @@ class EmbeddingsResponse(ResponseModel):
     data: List[EmbeddingsData]
     model: Optional[str] = None
     usage: Optional[Usage] = None
+    byok_used: Optional[bool] = None
+    """The call ran on the account's own provider key."""
+    fallback_triggered: Optional[bool] = None
+    """The gateway fell back to another model."""

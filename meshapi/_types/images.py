@@ -42,11 +42,20 @@ class ImageGenerationParamsDict(TypedDict, total=False):
     response_format: Optional[Literal["url", "b64_json"]]
     output_format: Optional[Literal["png", "jpeg", "webp"]]
     output_compression: Optional[int]
-    background: Optional[str]
-    moderation: Optional[str]
+    background: Optional[Literal["transparent", "opaque", "auto"]]
+    moderation: Optional[Literal["low", "auto"]]
     partial_images: Optional[int]
     stream: Optional[bool]
     user: Optional[str]
+    aspect_ratio: Optional[str]
+    resolution: Optional[str]
+    image: Optional[Union[str, List[str]]]
+    seed: Optional[int]
+    sequential_image_generation: Optional[Literal["auto", "disabled"]]
+    sequential_image_generation_options: Optional[Dict[str, Any]]
+    guidance_scale: Optional[float]
+    watermark: Optional[bool]
+    optimize_prompt_options: Optional[Dict[str, Any]]
 
 
 class ImageGenerationParams(RequestModel):
@@ -61,12 +70,24 @@ class ImageGenerationParams(RequestModel):
     """For example ``"low"``, ``"medium"``, ``"high"``, ``"auto"``."""
     response_format: Optional[Literal["url", "b64_json"]] = None
     output_format: Optional[Literal["png", "jpeg", "webp"]] = None
-    output_compression: Optional[int] = None
-    background: Optional[str] = None
-    moderation: Optional[str] = None
-    partial_images: Optional[int] = None
+    output_compression: Optional[int] = Field(default=None, ge=0, le=100)
+    background: Optional[Literal["transparent", "opaque", "auto"]] = None
+    moderation: Optional[Literal["low", "auto"]] = None
+    partial_images: Optional[int] = Field(default=None, ge=0, le=3)
     stream: Optional[bool] = None
     user: Optional[str] = None
+    aspect_ratio: Optional[str] = None
+    """For example ``"16:9"`` (models that size by ratio)."""
+    resolution: Optional[str] = None
+    """For example ``"2K"``."""
+    image: Optional[Union[str, List[str]]] = None
+    """Input picture(s) for image-to-image models: URLs or ``data:`` URLs."""
+    seed: Optional[int] = Field(default=None, ge=-1, le=2147483647)
+    sequential_image_generation: Optional[Literal["auto", "disabled"]] = None
+    sequential_image_generation_options: Optional[Dict[str, Any]] = None
+    guidance_scale: Optional[float] = Field(default=None, ge=1, le=10)
+    watermark: Optional[bool] = None
+    optimize_prompt_options: Optional[Dict[str, Any]] = None
 
 
 class ImageData(ResponseModel):

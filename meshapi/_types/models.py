@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import Any, ClassVar, Dict, List, Literal, Optional
 
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from .._pagination import ListPage
 from ._base import RequestModel, ResponseModel
 
-__all__ = ["ListModelsParams", "ModelInfo", "ModelPricing"]
+__all__ = [
+    "ListModelsParams",
+    "ListModelsParamsDict",
+    "ModelInfo",
+    "ModelPricing",
+    "ModelSearchParams",
+    "ModelSearchParamsDict",
+    "ModelsPage",
+]
 
 
 # ==============================================================================================
 # Models: GET /v1/models (a bare JSON array: parse as List[ModelInfo])
 # ==============================================================================================
+
+
+class ListModelsParamsDict(TypedDict, total=False):
+    """:class:`ListModelsParams` as a dict."""
+
+    extra_body: Optional[Dict[str, Any]]
+    free: Optional[bool]
 
 
 class ListModelsParams(RequestModel):
@@ -101,3 +120,58 @@ class ModelInfo(ResponseModel):
     realtime_max_concurrent_per_owner: Optional[int] = None
     is_composite: Optional[bool] = None
     composite_models: Optional[List[Any]] = None
+
+
+# ==============================================================================================
+# Model search: GET /v1/models/search (one page of the catalogue)
+# ==============================================================================================
+
+
+class ModelSearchParamsDict(TypedDict, total=False):
+    """:class:`ModelSearchParams` as a dict (the keyword arguments of ``search``)."""
+
+    extra_body: Optional[Dict[str, Any]]
+    q: Optional[str]
+    free: Optional[bool]
+    discounted: Optional[bool]
+    input_modality: Optional[List[str]]
+    output_modality: Optional[List[str]]
+    brand: Optional[List[str]]
+    sort: Optional[Literal["brand", "name", "id", "context_length"]]
+    order: Optional[Literal["asc", "desc"]]
+    limit: Optional[int]
+    offset: Optional[int]
+
+
+class ModelSearchParams(RequestModel):
+    """Query of ``GET /v1/models/search`` (every field optional; booleans go out as
+    ``true``/``false``, lists as the key repeated: ``brand=OpenAI&brand=Google``).
+
+    ``q`` is fuzzy over id, name and brand; ``input_modality`` / ``output_modality`` need every
+    one listed; ``brand`` any one; ``limit`` (1-100) and ``offset`` page the results.
+    """
+
+    q: Optional[str] = None
+    free: Optional[bool] = None
+    discounted: Optional[bool] = None
+    input_modality: Optional[List[str]] = None
+    output_modality: Optional[List[str]] = None
+    brand: Optional[List[str]] = None
+    sort: Optional[Literal["brand", "name", "id", "context_length"]] = None
+    order: Optional[Literal["asc", "desc"]] = None
+    limit: Optional[int] = Field(default=None, ge=1, le=100)
+    offset: Optional[int] = Field(default=None, ge=0)
+
+
+class ModelsPage(ListPage):
+    """One page of a model search: ``items``, the ``total`` that matched, the ``limit`` and
+    ``offset`` used, and ``brands``: the brand facet (every brand among the matches, whatever
+    the ``brand`` filter). Iterating it yields every match across pages, fetched lazily."""
+
+    _items_field: ClassVar[str] = "items"
+
+    items: List[ModelInfo] = Field(default_factory=list)
+    total: int
+    limit: int
+    offset: int
+    brands: List[str] = Field(default_factory=list)

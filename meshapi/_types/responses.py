@@ -7,14 +7,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Literal, Optional,
 from pydantic import ConfigDict, Discriminator, Field, Tag
 from typing_extensions import Required, TypedDict
 
+from .._pagination import ListPage
 from ._base import RequestModel, ResponseModel, _RequestPart
 from .chat import MessageParam
 
 __all__ = [
+    "ResponsesListItem",
+    "ResponsesListResponse",
     "BuiltinTool",
+    "BuiltinToolDict",
     "ResponseOutputContent",
     "ResponseOutputItem",
     "ResponsesFunctionTool",
+    "ResponsesFunctionToolDict",
     "ResponsesParams",
     "ResponsesParamsDict",
     "ResponsesResponse",
@@ -28,6 +33,16 @@ __all__ = [
 # ==============================================================================================
 
 
+class ResponsesFunctionToolDict(TypedDict, total=False):
+    """:class:`ResponsesFunctionTool` as a dict."""
+
+    type: Literal["function"]
+    name: Required[str]
+    description: Optional[str]
+    parameters: Optional[Dict[str, Any]]
+    strict: Optional[bool]
+
+
 class ResponsesFunctionTool(_RequestPart):
     """A function tool in the Responses shape (name and parameters at the top level)."""
 
@@ -38,6 +53,23 @@ class ResponsesFunctionTool(_RequestPart):
     strict: Optional[bool] = None
 
 
+_BuiltinToolType = Literal[
+    "image_generation",
+    "web_search_preview",
+    "web_search_preview_2025_03_11",
+    "file_search",
+    "computer_use_preview",
+    "code_interpreter",
+]
+
+
+class BuiltinToolDict(TypedDict, total=False):
+    """:class:`BuiltinTool` as a dict: its ``type``; a tool's own options go beside it (type
+    checkers see such a dict as a plain ``Dict[str, Any]``, which ``tools`` also takes)."""
+
+    type: Required[_BuiltinToolType]
+
+
 class BuiltinTool(_RequestPart):
     """A built-in tool of the Responses API; its own options are passed as extra fields.
 
@@ -46,14 +78,7 @@ class BuiltinTool(_RequestPart):
 
     model_config = ConfigDict(extra="allow")
 
-    type: Literal[
-        "image_generation",
-        "web_search_preview",
-        "web_search_preview_2025_03_11",
-        "file_search",
-        "computer_use_preview",
-        "code_interpreter",
-    ]
+    type: _BuiltinToolType
 
 
 def _input_kind(value: Any) -> str:
@@ -84,9 +109,20 @@ class ResponsesParamsDict(TypedDict, total=False):
     instructions: Optional[str]
     reasoning: Optional[Dict[str, Any]]
     max_output_tokens: Optional[int]
-    tools: Optional[List[Dict[str, Any]]]
+    tools: Optional[
+        List[
+            Union[
+                ResponsesFunctionToolDict,
+                BuiltinToolDict,
+                ResponsesFunctionTool,
+                BuiltinTool,
+                Dict[str, Any],
+            ]
+        ]
+    ]
     tool_choice: Optional[Union[str, Dict[str, Any]]]
     parallel_tool_calls: Optional[bool]
+    seed: Optional[int]
     response_format: Optional[Dict[str, Any]]
     text: Optional[Dict[str, Any]]
     temperature: Optional[float]
@@ -94,11 +130,20 @@ class ResponsesParamsDict(TypedDict, total=False):
     previous_response_id: Optional[str]
     metadata: Optional[Dict[str, Any]]
     store: Optional[bool]
+    background: Optional[bool]
     include: Optional[List[str]]
     truncation: Optional[str]
     user: Optional[str]
+    upstream_timeout: Optional[float]
+    thinking: Optional[Dict[str, Any]]
+    caching: Optional[Union[bool, Dict[str, Any]]]
+    expire_at: Optional[int]
+    max_tool_calls: Optional[int]
+    context_management: Optional[Union[Dict[str, Any], List[Dict[str, Any]]]]
+    plugins: Optional[List[Dict[str, Any]]]
     template: Optional[str]
     variables: Optional[Dict[str, Any]]
+    session_id: Optional[str]
     stream: Optional[bool]
 
 
@@ -111,11 +156,12 @@ class ResponsesParams(RequestModel):
     """
 
     model: Optional[str] = None
+    """A model id, or ``"auto"`` for the gateway's auto router."""
     input: Union[str, List[ResponseInputItem]]
     instructions: Optional[str] = None
     reasoning: Optional[Dict[str, Any]] = None
     """For example ``{"effort": "medium"}``."""
-    max_output_tokens: Optional[int] = None
+    max_output_tokens: Optional[int] = Field(default=None, ge=1)
     tools: Optional[
         List[
             Annotated[
@@ -130,14 +176,31 @@ class ResponsesParams(RequestModel):
     seed: Optional[int] = None
     response_format: Optional[Dict[str, Any]] = None
     text: Optional[Dict[str, Any]] = None
-    temperature: Optional[float] = None
-    top_p: Optional[float] = None
+    temperature: Optional[float] = Field(default=None, ge=0, le=2)
+    top_p: Optional[float] = Field(default=None, ge=0, le=1)
     previous_response_id: Optional[str] = None
+    """Continue the conversation of a stored response (its input and output come first)."""
     metadata: Optional[Dict[str, Any]] = None
     store: Optional[bool] = None
+    """Keep the response, retrievable with ``responses.get(id)`` (``False``: do not keep it)."""
+    background: Optional[bool] = None
+    """Run it as a background job: listed by ``responses.list()``, fetched by id."""
     include: Optional[List[str]] = None
     truncation: Optional[str] = None
-    user: Optional[str] = None
+    user: Optional[str] = Field(default=None, max_length=256)
+    upstream_timeout: Optional[float] = Field(
+        default=None, gt=0, validation_alias="timeout", serialization_alias="timeout"
+    )
+    """Sent as ``timeout``: the upstream timeout in seconds for this response (the gateway's
+    own default is 300 s). ``ResponsesParams(timeout=30)`` works too (the 0.1.11 name); as
+    a keyword argument of ``create()``, ``timeout=`` is the client's HTTP timeout, so use
+    ``upstream_timeout=`` there."""
+    thinking: Optional[Dict[str, Any]] = None
+    caching: Optional[Union[bool, Dict[str, Any]]] = None
+    expire_at: Optional[int] = None
+    max_tool_calls: Optional[int] = Field(default=None, ge=1, le=10)
+    context_management: Optional[Union[Dict[str, Any], List[Dict[str, Any]]]] = None
+    plugins: Optional[List[Dict[str, Any]]] = None
     template: Optional[str] = None
     variables: Optional[Dict[str, Any]] = None
     session_id: Optional[str] = None
@@ -234,3 +297,33 @@ class ResponsesStreamEvent(ResponseModel):
     item_id: Optional[str] = None
     output_index: Optional[int] = None
     content_index: Optional[int] = None
+
+
+# ==============================================================================================
+# Stored responses: GET /v1/responses (list), GET /v1/responses/{id}
+# ==============================================================================================
+
+
+class ResponsesListItem(ResponseModel):
+    """One stored (background or ``store=True``) response job of ``responses.list()``; fetch the
+    full response with ``responses.get(item.id)``."""
+
+    id: str
+    object: Optional[str] = None
+    model: Optional[str] = None
+    provider: Optional[str] = None
+    status: Optional[str] = None
+    created_at: Optional[int] = None
+    completed_at: Optional[int] = None
+    usage_synced: Optional[bool] = None
+
+
+class ResponsesListResponse(ListPage):
+    """One page of stored responses, newest first; ``has_more`` with ``last_id`` continues.
+    Iterating it yields every response across pages, fetched lazily."""
+
+    object: Optional[str] = None
+    data: List[ResponsesListItem] = Field(default_factory=list)
+    has_more: bool = False
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Optional, Sequence, Union
 
+from pydantic import Field
 from typing_extensions import Required, TypedDict
 
 from ._base import RequestModel, ResponseModel
@@ -23,6 +24,16 @@ __all__ = [
 # Templates: /v1/templates
 # ==============================================================================================
 
+# A template's messages stay open, as in meshapi 0.1.4 (``List[Dict[str, Any]]``): a dict goes to
+# the wire as given and the gateway checks it when the template is stored; a message model
+# (ChatMessage, or a reply's ChatCompletionMessage) is accepted and checked as usual.
+if TYPE_CHECKING:
+    TemplateMessageParam = Union[MessageParam, Dict[str, Any]]
+else:
+    TemplateMessageParam = Annotated[
+        Union[Dict[str, Any], MessageParam], Field(union_mode="left_to_right")
+    ]
+
 
 class CreateTemplateParamsDict(TypedDict, total=False):
     """:class:`CreateTemplateParams` as a dict."""
@@ -31,7 +42,7 @@ class CreateTemplateParamsDict(TypedDict, total=False):
     name: Required[str]
     description: Optional[str]
     system: Optional[str]
-    messages: Optional[Sequence[MessageParam]]
+    messages: Optional[Sequence[TemplateMessageParam]]
     model: Optional[str]
     params: Optional[Dict[str, Any]]
     variables: Optional[List[str]]
@@ -46,7 +57,7 @@ class CreateTemplateParams(RequestModel):
     name: str
     description: Optional[str] = None
     system: Optional[str] = None
-    messages: Optional[List[MessageParam]] = None
+    messages: Optional[List[TemplateMessageParam]] = None
     model: Optional[str] = None
     params: Optional[Dict[str, Any]] = None
     variables: Optional[List[str]] = None
@@ -59,7 +70,7 @@ class UpdateTemplateParamsDict(TypedDict, total=False):
     name: Optional[str]
     description: Optional[str]
     system: Optional[str]
-    messages: Optional[Sequence[MessageParam]]
+    messages: Optional[Sequence[TemplateMessageParam]]
     model: Optional[str]
     params: Optional[Dict[str, Any]]
     variables: Optional[List[str]]
@@ -75,7 +86,7 @@ class UpdateTemplateParams(RequestModel):
     name: Optional[str] = None
     description: Optional[str] = None
     system: Optional[str] = None
-    messages: Optional[List[MessageParam]] = None
+    messages: Optional[List[TemplateMessageParam]] = None
     model: Optional[str] = None
     params: Optional[Dict[str, Any]] = None
     variables: Optional[List[str]] = None

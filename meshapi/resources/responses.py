@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Type, TypeVar, Union, overload
+from typing import Any, Callable, Optional, Sequence, Type, TypeVar, Union, overload
 
 from pydantic import BaseModel
 from typing_extensions import Unpack
 
-from .._endpoint import CallOptions, Endpoint
+from .._endpoint import CallOptions, CursorPagination, Endpoint
 from .._fallback import FallbackCallOptions
 from .._streaming import model_decoder
 from .._structured import ParsePlan
 from .._types import (
     ParsedResponse,
+    ResponsesListResponse,
     ResponsesParams,
     ResponsesParamsDict,
     ResponsesResponse,
     ResponsesStreamEvent,
 )
+from .._waiting import response_verdict, waiter_for
 from ._base import AsyncResource, SyncResource
 from ._stream_helpers import AsyncResponseStream, ResponseStream
 
@@ -32,6 +34,14 @@ CREATE = Endpoint(
     sets_stream=False,
 )
 STREAM = CREATE.streaming(model_decoder(ResponsesStreamEvent))
+LIST = Endpoint(
+    "GET",
+    "/v1/responses",
+    ResponsesListResponse,
+    name="list",
+    pagination=CursorPagination(max_limit=100),
+)
+GET = Endpoint("GET", "/v1/responses/{response_id}", ResponsesResponse, name="get")
 
 ResponsesParamsInput = Union[ResponsesParams, ResponsesParamsDict]
 M = TypeVar("M", bound=BaseModel)
@@ -93,6 +103,51 @@ class ResponsesResource(SyncResource):
         what :meth:`create` takes."""
         return self._stream_falling_back(ResponseStream, STREAM, params, kwargs)
 
+    def list(
+        self,
+        *,
+        after: Optional[str] = None,
+        limit: Optional[int] = None,
+        **options: Unpack[CallOptions],
+    ) -> ResponsesListResponse:
+        """One page of stored (``background`` / ``store``) responses, newest first. Iterating it
+        yields every stored response, fetching the next pages as needed."""
+        return self._call(LIST, query={"after": after, "limit": limit}, options=options)
+
+    def get(self, response_id: str, **options: Unpack[CallOptions]) -> ResponsesResponse:
+        """A stored or background response by id (synchronous responses created with
+        ``store=False`` are not kept)."""
+        return self._call(GET, response_id, options=options)
+
+    def wait(
+        self,
+        response_id: str,
+        *,
+        max_wait: Optional[float] = 600.0,
+        poll_interval: float = 0.5,
+        max_interval: float = 5.0,
+        on_progress: Optional[Callable[[ResponsesResponse], Any]] = None,
+        **options: Unpack[CallOptions],
+    ) -> ResponsesResponse:
+        """Poll a background response until it is ``completed``; returns it.
+
+        Polls back off from ``poll_interval`` to ``max_interval`` seconds; ``on_progress`` is
+        called with every response fetched. Raises :class:`JobFailedError` when it ends
+        ``failed``, ``cancelled`` or ``incomplete`` (``err.state``, ``err.reason``) and
+        :class:`WaitTimeoutError` when ``max_wait`` seconds pass first (``None``: no limit).
+        """
+        return self._wait(
+            lambda: self.get(response_id, **options),
+            waiter_for(
+                f"response {response_id}",
+                response_verdict,
+                max_wait,
+                poll_interval,
+                max_interval,
+                on_progress,
+            ),
+        )
+
 
 class AsyncResponsesResource(AsyncResource):
     """The Responses API (``reasoning``, ``max_output_tokens``, built-in tools)."""
@@ -142,3 +197,48 @@ class AsyncResponsesResource(AsyncResource):
         """Stream typed events (``response.created``, ``response.output_text.delta``, ...); takes
         what :meth:`create` takes."""
         return self._stream_falling_back(AsyncResponseStream, STREAM, params, kwargs)
+
+    async def list(
+        self,
+        *,
+        after: Optional[str] = None,
+        limit: Optional[int] = None,
+        **options: Unpack[CallOptions],
+    ) -> ResponsesListResponse:
+        """One page of stored (``background`` / ``store``) responses, newest first. Iterating it
+        yields every stored response, fetching the next pages as needed."""
+        return await self._call(LIST, query={"after": after, "limit": limit}, options=options)
+
+    async def get(self, response_id: str, **options: Unpack[CallOptions]) -> ResponsesResponse:
+        """A stored or background response by id (synchronous responses created with
+        ``store=False`` are not kept)."""
+        return await self._call(GET, response_id, options=options)
+
+    async def wait(
+        self,
+        response_id: str,
+        *,
+        max_wait: Optional[float] = 600.0,
+        poll_interval: float = 0.5,
+        max_interval: float = 5.0,
+        on_progress: Optional[Callable[[ResponsesResponse], Any]] = None,
+        **options: Unpack[CallOptions],
+    ) -> ResponsesResponse:
+        """Poll a background response until it is ``completed``; returns it.
+
+        Polls back off from ``poll_interval`` to ``max_interval`` seconds; ``on_progress`` is
+        called with every response fetched. Raises :class:`JobFailedError` when it ends
+        ``failed``, ``cancelled`` or ``incomplete`` (``err.state``, ``err.reason``) and
+        :class:`WaitTimeoutError` when ``max_wait`` seconds pass first (``None``: no limit).
+        """
+        return await self._wait(
+            lambda: self.get(response_id, **options),
+            waiter_for(
+                f"response {response_id}",
+                response_verdict,
+                max_wait,
+                poll_interval,
+                max_interval,
+                on_progress,
+            ),
+        )

@@ -23,11 +23,14 @@ from ._routes import (
     embeddings,
     images,
     models,
+    moderations,
     rag,
     realtime,
     responses,
+    router,
     templates,
     videos,
+    websearch,
 )
 from ._services.batches import BatchJobs
 from ._services.images import ImageFiles
@@ -55,6 +58,9 @@ def create_app(gateway: Gateway) -> Starlette:
         *batches.routes(),
         *rag.routes(),
         *realtime.routes(),
+        *moderations.routes(),
+        *websearch.routes(),
+        *router.routes(),
         *audio.routes(),
         *videos.routes(),
     ]

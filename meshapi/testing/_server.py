@@ -37,7 +37,9 @@ class LocalGateway:
     gateway's loggers, with secrets in URLs and headers masked in every line. ``port=0`` (the
     default) picks a free port. ``options`` tunes the gateway's services and limits: a
     :class:`GatewayOptions`, or a mapping of its field names (``{"batch_step_delay": 0.1}``; an
-    unknown name or a wrong type raises ``ValueError``). The gateway can be stopped and started
+    unknown name or a wrong type raises ``ValueError``). ``web_search_enabled`` and
+    ``auto_router_enabled`` set those options (off, web search / the auto router answer as
+    production does when switched off: 403). The gateway can be stopped and started
     again; each start gets fresh in-memory state unless ``db_path`` points at a file.
     """
 
@@ -58,8 +60,24 @@ class LocalGateway:
         faults_enabled: Optional[bool] = None,
         token_delay: Optional[float] = None,
         options: Union[GatewayOptions, Mapping[str, Any], None] = None,
+        web_search_enabled: Optional[bool] = None,
+        auto_router_enabled: Optional[bool] = None,
         log_level: str = "warning",
     ) -> None:
+        switches: Dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("web_search_enabled", web_search_enabled),
+                ("auto_router_enabled", auto_router_enabled),
+            )
+            if value is not None
+        }
+        if switches:
+            given = options if options is not None else (config.options if config else None)
+            if given is None or isinstance(given, GatewayOptions):
+                options = dataclasses.replace(given or GatewayOptions(), **switches)
+            else:
+                options = {**given, **switches}
         overrides: Dict[str, Any] = {
             "host": host,
             "port": port,

@@ -108,7 +108,7 @@ def test_demo_runs_the_whole_tour_with_json(cli: Cli, gateway: LocalGateway) -> 
     result = cli("demo", "--base-url", gateway.base_url, "--api-key", gateway.api_key, "--json")
     assert result.status == 0, result.out
     report = result.json()
-    assert report["passed"] is True and report["log"][-1] == "All 15 steps passed."
+    assert report["passed"] is True and report["log"][-1] == "All 18 steps passed."
 
 
 def test_the_console_script_in_a_pipe(cli_env: Dict[str, str]) -> None:

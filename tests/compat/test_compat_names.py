@@ -197,3 +197,36 @@ def test_meshapi_config_builds_a_client_as_014_code_did(monkeypatch: pytest.Monk
         assert client2.base_url == client.base_url
     with pytest.raises(TypeError, match="MeshAPIConfig"):
         meshapi.MeshAPI(config={"base_url": "x"})  # type: ignore[arg-type]
+
+
+# -- 0.1.11 -------------------------------------------------------------------------------------
+
+V011 = load("0.1.11")
+
+
+def test_the_0_1_11_list_is_read_whole() -> None:
+    # The list of names added in 0.1.11 has 43 entries (its heading counts 52 in `__all__`).
+    assert len(V011.names) == 43
+
+
+# Values the list's notation cannot carry: limits given in the protocol's prose, not in brackets.
+V011_VALUES = {
+    ("RouterSelectParams", "messages"): [{"role": "user", "content": "Which model?"}],
+    ("TranscriptionParams", "diarization_threshold"): 0.2,  # 0.1-0.4 (protocol-0.1.11.md)
+}
+
+
+@pytest.mark.parametrize("name", V011.names)
+def test_every_0_1_11_name_imports_from_meshapi(name: str) -> None:
+    assert name in meshapi.__all__
+    assert getattr(meshapi, name) is not None
+
+
+@pytest.mark.parametrize("name", sorted(V011.models))
+def test_every_0_1_11_model_builds_from_its_listed_fields(name: str) -> None:
+    doc = V011.models[name]
+    values = sample_fields(doc, V011)
+    for (model, field), value in V011_VALUES.items():
+        if model == name:
+            values[field] = value
+    _check_built(getattr(meshapi, name)(**values), values)

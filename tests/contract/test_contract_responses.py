@@ -111,6 +111,19 @@ PARSERS: Dict[str, Callable[[], List[BaseModel]]] = {
         t.ImageStreamEvent.model_validate_json(json.dumps(f))
         for f in frames("image_stream_events.json")
     ],
+    "moderation_response.json": lambda: [
+        t.ModerationResponse.model_validate_json(read("moderation_response.json"))
+    ],
+    "web_search_response.json": lambda: [
+        t.WebSearchResponse.model_validate_json(read("web_search_response.json"))
+    ],
+    "router_select_response.json": lambda: [
+        t.RouterSelectResponse.model_validate_json(read("router_select_response.json"))
+    ],
+    "models_page.json": lambda: [t.ModelsPage.model_validate_json(read("models_page.json"))],
+    "responses_list.json": lambda: [
+        t.ResponsesListResponse.model_validate_json(read("responses_list.json"))
+    ],
     # 0.1.11 media: video tasks, transcriptions, voices, image chunks.
     "video_create_response.json": lambda: [
         t.CreateVideoGenerationResponse.model_validate_json(read("video_create_response.json"))

@@ -6,11 +6,14 @@ import base64
 import json
 import math
 import struct
-from typing import Any, Dict, List
+import time
+from typing import Any, Callable, Dict, List
 
 import httpx
 import pytest
-from gwkit import post_stream, schema_errors, sse_json
+from gwkit import client_for, post_stream, schema_errors, sse_json
+
+from meshapi.testing import LocalGateway
 
 REASONING = "openai/o4-mini"
 WEATHER = {
@@ -317,3 +320,62 @@ def test_bad_embedding_requests_are_rejected_clearly(
     assert response.status_code == status, response.text
     codes = {400: "invalid_request", 404: "model_not_found", 422: "validation_error"}
     assert response.json()["error"]["code"] == codes[status]
+
+
+def test_kept_responses_are_listed_newest_first_with_a_cursor(
+    make_gateway: Callable[..., LocalGateway],
+) -> None:
+    gateway = make_gateway()
+    with client_for(gateway) as client:
+        ids = [
+            client.post(
+                "/v1/responses", json={"model": "openai/gpt-4o-mini", "input": f"n{i}"}
+            ).json()["id"]
+            for i in range(5)
+        ]
+        client.post(
+            "/v1/responses", json={"model": "openai/gpt-4o-mini", "input": "x", "store": False}
+        )
+        first = client.get("/v1/responses", params={"limit": 2}).json()
+        assert [j["id"] for j in first["data"]] == ids[::-1][:2]
+        assert first["has_more"] is True and first["last_id"] == ids[3]
+        assert (
+            first["data"][0]["status"] == "completed" and first["data"][0]["provider"] == "openai"
+        )
+        rest = client.get("/v1/responses", params={"after": first["last_id"]}).json()
+        assert [j["id"] for j in rest["data"]] == ids[::-1][2:] and rest["has_more"] is False
+        assert client.get("/v1/responses", params={"after": "resp_nope"}).status_code == 400
+        assert client.get("/v1/responses", params={"limit": 0}).status_code == 422
+        gateway.add_key("rsk_someone_else_list", owner="usr_someone_else")
+        other = client.get(
+            "/v1/responses", headers={"Authorization": "Bearer rsk_someone_else_list"}
+        ).json()
+        assert other["data"] == [] and other["has_more"] is False
+
+
+def test_a_background_response_is_in_progress_then_completed(
+    make_gateway: Callable[..., LocalGateway],
+) -> None:
+    gateway = make_gateway(options={"responses_background_seconds": 0.3})
+    with client_for(gateway) as client:
+        body = {"model": "openai/gpt-4o-mini", "input": "Say hi.", "background": True}
+        created = client.post("/v1/responses", json=body).json()
+        assert created["status"] == "in_progress" and created["output"] == []
+        assert created["background"] is True
+        listed = client.get("/v1/responses").json()["data"][0]
+        assert (listed["id"], listed["status"], listed["completed_at"]) == (
+            created["id"],
+            "in_progress",
+            None,
+        )
+        for _ in range(100):
+            fetched = client.get(f"/v1/responses/{created['id']}").json()
+            if fetched["status"] == "completed":
+                break
+            time.sleep(0.02)
+        assert fetched["status"] == "completed" and fetched["output_text"]
+        assert client.get("/v1/responses").json()["data"][0]["usage_synced"] is True
+        streamed = client.post("/v1/responses", json={**body, "stream": True})
+        assert streamed.status_code == 400 and "cannot be streamed" in streamed.text
+        unstored = client.post("/v1/responses", json={**body, "store": False})
+        assert unstored.status_code == 400 and "must be stored" in unstored.text

@@ -107,3 +107,21 @@ async def test_voices_iterate_by_token_and_videos_by_offset(api: Any, own_key: s
     assert len(page.data) == 2 and page.has_next_page()
     tasks = await items_of(api, page)
     assert sorted(t.id for t in tasks) == sorted(ids)
+
+
+async def test_model_search_and_stored_responses_iterate(api: Any, own_key: str) -> None:
+    client = api.make(token=own_key)
+    page = await api.call(lambda c: c.models.search(limit=5), client)
+    assert len(page.items) == 5 and page.total > 5 and page.has_next_page()
+    every = await items_of(api, page)
+    assert len(every) == page.total
+    assert len({m.id for m in every}) == page.total  # no page fetched twice
+
+    ids = []
+    for n in range(3):
+        made = await api.call(
+            lambda c, n=n: c.responses.create(model="openai/gpt-4o-mini", input=f"Hi {n}"), client
+        )
+        ids.append(made.id)
+    stored = await api.call(lambda c: c.responses.list(limit=2), client)
+    assert [r.id for r in await items_of(api, stored)] == ids[::-1]

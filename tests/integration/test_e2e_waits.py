@@ -107,3 +107,19 @@ async def test_batch_wait_on_a_cancelled_batch_and_a_deadline(api: Any, own_key:
 @pytest.mark.parametrize("bad", [0, -1.0])
 async def test_bad_wait_settings_are_refused_before_any_request(api: Any, bad: float) -> None:
     await api.raises(ValueError, lambda c: c.batches.wait("batch_x", max_wait=bad))
+
+
+async def test_responses_wait_for_a_background_response(api: Any, own_key: str) -> None:
+    client = api.make(token=own_key)
+    job = await api.call(
+        lambda c: c.responses.create(
+            model="openai/gpt-4o-mini", input="Summarise RAG.", background=True
+        ),
+        client,
+    )
+    seen: List[str] = []
+    done = await api.call(
+        lambda c: c.responses.wait(job.id, on_progress=lambda r: seen.append(r.status), **FAST),
+        client,
+    )
+    assert done.status == "completed" and done.output_text and seen[-1] == "completed"

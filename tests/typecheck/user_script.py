@@ -11,8 +11,10 @@ import httpx
 from meshapi import (
     NOT_GIVEN,
     AsyncMeshAPI,
+    AudioOutputOptions,
     BatchList,
     BatchObject,
+    BuiltinTool,
     BulkEmbedResponse,
     ChatCompletionChunk,
     ChatCompletionParams,
@@ -31,13 +33,16 @@ from meshapi import (
     MeshAPI,
     MeshAPIError,
     ModelInfo,
+    ProviderPreferences,
     RagFileListResponse,
     RagFileStatus,
     ResponseMeta,
+    ResponsesFunctionTool,
     ResponsesResponse,
     ResponsesStreamEvent,
     SearchResponse,
     TemplateSummary,
+    ToolChoiceObject,
     ToolDict,
 )
 
@@ -72,12 +77,40 @@ def sync_calls(client: MeshAPI) -> None:
         final: ChatCompletionResponse = stream.get_final_completion()
         print(final.id, stream._meta, stream.response)
 
-    response: ResponsesResponse = client.responses.create(model=MODEL, input="hi")
+    # meshapi 0.1.4's option classes, and their dicts, as keywords.
+    reply = client.chat.completions.create(
+        model=MODEL,
+        messages=MESSAGES,
+        tool_choice=ToolChoiceObject(function={"name": "f"}),
+        audio=AudioOutputOptions(voice="alloy"),
+        provider=ProviderPreferences(order=["openai"]),
+    )
+    reply = client.chat.completions.create(
+        model=MODEL,
+        messages=MESSAGES,
+        tool_choice={"type": "function", "function": {"name": "f"}},
+        image={"n": 1, "size": "512x512"},
+        provider={"order": ["openai"], "allow_fallbacks": False},
+    )
+    response: ResponsesResponse = client.responses.create(
+        model=MODEL,
+        input="hi",
+        tools=[
+            ResponsesFunctionTool(name="f"),
+            BuiltinTool(type="web_search_preview"),
+            {"type": "function", "name": "g"},
+            {"type": "web_search_preview", "search_context_size": "low"},
+        ],
+        seed=1,
+        session_id="s",
+    )
     print(response.output_text)
+    client.templates.create(name="t2", messages=[{"role": "user", "content": "{{x}}"}])
     with client.responses.stream(model=MODEL, input="hi") as events:
         for event in events:
             assert isinstance(event, ResponsesStreamEvent)
     embedded: EmbeddingsResponse = client.embeddings.create(model=MODEL, input=["a", "b"])
+    embedded = client.embeddings.create(input="a", provider=ProviderPreferences(order=["x"]))
     images: ImageGenerationResponse = client.images.generate(prompt="a fox", n=1)
     for image_event in client.images.stream(prompt="a fox"):
         assert isinstance(image_event, ImageStreamEvent)

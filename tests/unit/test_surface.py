@@ -205,7 +205,7 @@ def test_params_models_show_their_fields_before_first_use() -> None:
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert "['async_mode', 'audio', 'extra_body']" in out and "<class 'inspect._empty'>" in out
+    assert "['async_mode', 'audio', 'cache']" in out and "<class 'inspect._empty'>" in out
 
 
 def test_meshapi_log_turns_on_a_stderr_handler_and_nothing_without_it() -> None:

@@ -126,3 +126,21 @@ async def test_helpers_that_are_not_one_response_refuse_raw_mode(api: Any) -> No
     with pytest.raises(InvalidRequestError, match="parse"):
         await run(lambda c: c.with_raw_response.chat.completions.parse(model="m", messages=[]))
     assert api.gateway.requests == []
+
+
+def test_background_response_and_video_states() -> None:
+    from meshapi import ResponsesResponse, VideoTaskResponse
+    from meshapi._waiting import response_verdict, video_verdict
+
+    def resp(status: str, **extra: Any) -> ResponsesResponse:
+        return ResponsesResponse(id="resp_1", status=status, **extra)
+
+    assert response_verdict(resp("in_progress")).outcome == "waiting"
+    assert response_verdict(resp("completed")).outcome == "done"
+    failed = response_verdict(resp("failed", error={"code": "server_error", "message": "x"}))
+    assert failed == ("failed", "failed", "server_error: x")
+    cut = response_verdict(resp("incomplete", incomplete_details={"reason": "max_output_tokens"}))
+    assert cut.outcome == "failed" and cut.reason and "max_output_tokens" in cut.reason
+    video = VideoTaskResponse(id="t", status="expired", error={"code": "e", "message": "late"})
+    assert video_verdict(video) == ("failed", "expired", "e: late")
+    assert video_verdict(VideoTaskResponse(id="t", status="running")).outcome == "waiting"

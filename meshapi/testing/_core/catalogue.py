@@ -9,13 +9,16 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from .errors import GatewayError
 
-__all__ = ["Catalogue", "decimal_string", "wire_model"]
+__all__ = ["Catalogue", "brand_of", "decimal_string", "provider_of", "wire_model"]
 
-_MODEL_KINDS = {"chat", "reasoning", "embedding", "image", "audio", "realtime", "video"}
+_MODEL_KINDS = {
+    "chat", "reasoning", "embedding", "image", "audio", "realtime", "video", "moderation",
+}  # fmt: skip
 _BRANDS = {
     "openai": "OpenAI", "anthropic": "Anthropic", "google": "Google", "meta-llama": "Meta",
     "mistralai": "Mistral", "deepseek": "DeepSeek", "x-ai": "xAI", "qwen": "Qwen",
-    "cohere": "Cohere", "black-forest-labs": "Black Forest Labs",
+    "cohere": "Cohere", "black-forest-labs": "Black Forest Labs", "sarvam": "Sarvam",
+    "byteplus": "BytePlus", "elevenlabs": "ElevenLabs", "twelvelabs": "TwelveLabs",
 }  # fmt: skip
 # Prices the catalogue gives per 1k tokens, and their per-1M names in the current catalogue.
 _PER_1M = {
@@ -41,6 +44,19 @@ def decimal_string(value: Any) -> Optional[str]:
     return "0" if text in ("-0", "") else text
 
 
+def provider_of(model: Mapping[str, Any]) -> str:
+    """The provider: the model's ``provider`` field, else its id's prefix."""
+    return str(model.get("provider") or str(model["id"]).split("/", 1)[0])
+
+
+def brand_of(model: Mapping[str, Any]) -> str:
+    """The brand: the model's ``brand`` field, else its provider's display name."""
+    if model.get("brand"):
+        return str(model["brand"])
+    provider = provider_of(model)
+    return _BRANDS.get(provider, provider)
+
+
 def wire_model(model: Mapping[str, Any]) -> Dict[str, Any]:
     """A catalogue model as ``GET /v1/models`` sends it.
 
@@ -62,9 +78,8 @@ def wire_model(model: Mapping[str, Any]) -> Dict[str, Any]:
     pricing.setdefault("pricing_unit", "per_image" if kind == "image" else "per_token")
     pricing.setdefault("request_usd", None)
     out["pricing"] = pricing
-    provider = str(model.get("provider") or str(model["id"]).split("/", 1)[0])
-    out.setdefault("provider", provider)
-    out.setdefault("brand", _BRANDS.get(provider, provider))
+    out.setdefault("provider", provider_of(model))
+    out.setdefault("brand", brand_of(model))
     out.setdefault("supports_realtime", kind == "realtime")
     out.setdefault("supports_embeddings", kind == "embedding")
     out.setdefault("supports_tools", False)
@@ -82,7 +97,7 @@ class Catalogue:
 
     The file holds either a bare list of model objects or ``{"models": [...]}``; each model needs
     at least ``id`` (``provider/name``) and ``model_type`` (one of chat, reasoning, embedding,
-    image, audio, realtime, video). Unknown fields are served as they are.
+    image, audio, realtime, video, moderation). Unknown fields are served as they are.
     """
 
     def __init__(self, models: Sequence[Mapping[str, Any]]) -> None:

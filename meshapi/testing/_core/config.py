@@ -22,7 +22,14 @@ class GatewayOptions:
     the pause before a file is embedded; ``rag_chunk_words``, ``rag_chunk_overlap`` and
     ``rag_parent_words``: how files are cut into chunks; ``rag_max_upload_bytes``: the largest
     upload; ``rag_embedding_model``: the catalogue model whose price an embedding job is
-    charged at. ``video_step_delay``: the pause between a video task's status changes.
+    charged at. ``web_search_enabled`` / ``auto_router_enabled``: production's
+    ``WEB_SEARCH_ENABLED`` / ``AUTO_ROUTER_ENABLED`` switches; when off, ``POST /v1/web/search``
+    (resp. ``POST /v1/router/select`` and ``model: "auto"``) answer 403 ``forbidden``.
+    ``responses_background_seconds``: how long a ``background: true`` response stays
+    ``in_progress`` before it reads ``completed``. ``web_search_corpus``: a JSON file of
+    documents to search instead of the packaged ``websearch_corpus.json``
+    (``{"documents": [{title, url, content, published_date?}]}``).
+    ``video_step_delay``: the pause between a video task's status changes.
 
     Limits on what a client may send (each refused with the error envelope):
     ``max_body_bytes`` (32 MiB): the largest JSON body, 413 ``payload_too_large`` (checked against
@@ -54,6 +61,10 @@ class GatewayOptions:
     rag_parent_words: int = 300
     rag_max_upload_bytes: int = 25 * 1024 * 1024
     rag_embedding_model: str = "openai/text-embedding-3-small"
+    responses_background_seconds: float = 0.05
+    web_search_enabled: bool = True
+    web_search_corpus: str = ""
+    auto_router_enabled: bool = True
     # Video generation: the pause between a task's status changes (queued, running, done).
     video_step_delay: float = 0.05
     max_body_bytes: int = 32 * 1024 * 1024
@@ -82,7 +93,8 @@ class GatewayOptions:
 
     @classmethod
     def from_mapping(cls, values: Optional[Mapping[str, Any]]) -> GatewayOptions:
-        """Options from ``{"name": value}``; an unknown name or a non-number raises an error."""
+        """Options from ``{"name": value}``; an unknown name or a value of the wrong kind (a
+        non-number, a non-boolean for a switch) raises an error."""
         if values is None:
             return cls()
         if not isinstance(values, Mapping):
@@ -96,6 +108,13 @@ class GatewayOptions:
         converted: Dict[str, Any] = {}
         for name, value in values.items():
             kind = fields[name].type
+            if kind in ("bool", bool):
+                if not isinstance(value, bool):
+                    raise ValueError(
+                        f"gateway option {name!r} must be true or false, not {value!r}"
+                    )
+                converted[name] = value
+                continue
             if kind in ("str", str):
                 if not isinstance(value, str):
                     raise ValueError(f"gateway option {name!r} must be a string, not {value!r}")

@@ -63,9 +63,9 @@ def stable_hash(*parts: Any) -> int:
 
 @dataclasses.dataclass
 class Attachment:
-    """A non-text content part the engine acknowledges (image or audio)."""
+    """A non-text content part the engine acknowledges (image, audio, video or file)."""
 
-    kind: str  # "image" | "audio" | "file"
+    kind: str  # "image" | "audio" | "video" | "file"
     detail: str = ""  # URL (shortened) or format
     seconds: float = 0.0
 
@@ -919,11 +919,16 @@ def _acknowledge(attachments: Sequence[Attachment]) -> str:
     images = [a for a in attachments if a.kind == "image"]
     audio = [a for a in attachments if a.kind == "audio"]
     files = [a for a in attachments if a.kind == "file"]
+    videos = [a for a in attachments if a.kind == "video"]
     parts = []
     if images:
         where = ", ".join(a.detail for a in images[:3] if a.detail)
         noun = "image" if len(images) == 1 else "images"
         parts.append(f"I received {len(images)} {noun}" + (f" ({where})" if where else ""))
+    if videos:
+        where = ", ".join(a.detail for a in videos[:3] if a.detail)
+        noun = "video" if len(videos) == 1 else "videos"
+        parts.append(f"I received {len(videos)} {noun}" + (f" ({where})" if where else ""))
     if audio:
         secs = sum(a.seconds for a in audio)
         fmt = ", ".join(sorted({a.detail for a in audio if a.detail}))

@@ -32,7 +32,9 @@ from .._core.validation import validate_body
 from .._engines import text as _engine
 from .._engines.audio import synthesize_pcm16
 from .._engines.images import render_image
+from .._engines.router import prompt_of
 from .._formats.audio import audio_seconds, decode_base64, wav_bytes
+from .router import AUTO, auto_select
 from .templates import render_template
 
 __all__ = [
@@ -71,13 +73,31 @@ class ImagePart(_Model):
 
 
 class InputAudio(_Model):
-    data: str = pydantic.Field(min_length=1)
+    data: Optional[str] = pydantic.Field(default=None, min_length=1)
+    uri: Optional[str] = pydantic.Field(default=None, min_length=1)
+    url: Optional[str] = pydantic.Field(default=None, min_length=1)
     format: str = "wav"
+
+    @pydantic.model_validator(mode="after")
+    def _one_source(self) -> InputAudio:
+        if sum(v is not None for v in (self.data, self.uri, self.url)) != 1:
+            raise ValueError("input_audio needs exactly one of 'data' (base64), 'uri' or 'url'")
+        return self
 
 
 class AudioPart(_Model):
     type: Literal["input_audio"]
     input_audio: InputAudio
+
+
+class VideoUrl(_Model):
+    url: str = pydantic.Field(min_length=1)
+
+
+class VideoPart(_Model):
+    type: Literal["video_url"]
+    video_url: VideoUrl
+    fps: Optional[str] = None
 
 
 class FilePart(_Model):
@@ -86,7 +106,7 @@ class FilePart(_Model):
 
 
 ContentPart = Annotated[
-    Union[TextPart, ImagePart, AudioPart, FilePart], pydantic.Field(discriminator="type")
+    Union[TextPart, ImagePart, AudioPart, VideoPart, FilePart], pydantic.Field(discriminator="type")
 ]
 
 
@@ -191,6 +211,8 @@ class ChatRequest(_Model):
     async_mode: Optional[bool] = None
     provider: Optional[Dict[str, Any]] = None
     user: Optional[str] = None
+    timeout: Optional[float] = pydantic.Field(default=None, gt=0)
+    transforms: Optional[List[str]] = None
 
     @pydantic.field_validator("stop")
     @classmethod
@@ -293,6 +315,8 @@ def _unsuitable(entry: Mapping[str, Any], purpose: str) -> Optional[GatewayError
         return _invalid_request(
             f"Model {mid!r} is a realtime model: connect to /v1/realtime over WebSocket."
         )
+    if kind == "moderation":
+        return _invalid_request(f"Model {mid!r} is a moderation model: use POST /v1/moderations.")
     if kind == "image" and purpose != "chat-image":
         return _invalid_request(
             f"Model {mid!r} generates images: use POST /v1/images/generations"
@@ -328,7 +352,16 @@ def turns_from_messages(messages: List[ChatMessageIn]) -> tuple[List[_engine.Tur
                 elif isinstance(part, ImagePart):
                     attachments.append(_engine.Attachment("image", _short_url(part.image_url.url)))
                     tokens += 85
+                elif isinstance(part, VideoPart):
+                    attachments.append(_engine.Attachment("video", _short_url(part.video_url.url)))
+                    tokens += 260
+                elif isinstance(part, AudioPart) and part.input_audio.data is None:
+                    # Audio by reference: nothing to decode, so no duration to count.
+                    where = part.input_audio.uri or part.input_audio.url or ""
+                    attachments.append(_engine.Attachment("audio", part.input_audio.format))
+                    tokens += 50 + len(where) // 100
                 elif isinstance(part, AudioPart):
+                    assert part.input_audio.data is not None
                     raw = decode_base64(part.input_audio.data)
                     if raw is None:
                         loc = [
@@ -378,8 +411,13 @@ def plan_chat(gateway: Gateway, body: Mapping[str, Any], key: KeyRecord) -> Chat
     rendered = render_template(gateway, body, key)
     request = validate_body(ChatRequest, rendered)
     wants_image = request.modality == "image" or "image" in (request.modalities or [])
+    model_name = request.model
+    if model_name == AUTO:
+        model_name = auto_select(
+            gateway, prompt_of([m.model_dump() for m in request.messages]), "completions"
+        ).model
     model, attempts, fallback = resolve_model(
-        gateway, request.model, request.models, purpose="chat-image" if wants_image else "chat"
+        gateway, model_name, request.models, purpose="chat-image" if wants_image else "chat"
     )
     mid = model["id"]
     turns, prompt_tokens = turns_from_messages(request.messages)
@@ -391,6 +429,10 @@ def plan_chat(gateway: Gateway, body: Mapping[str, Any], key: KeyRecord) -> Chat
         )
     if any(a.kind == "image" for t in turns for a in t.attachments) and "image" not in inputs:
         raise _invalid_request(f"Model {mid!r} does not accept image input.")
+    if any(a.kind == "video" for t in turns for a in t.attachments) and "video" not in inputs:
+        raise _invalid_request(
+            f"Model {mid!r} does not accept video input; try google/gemini-3-flash-preview."
+        )
     if any(a.kind == "audio" for t in turns for a in t.attachments) and "audio" not in inputs:
         raise _invalid_request(f"Model {mid!r} does not accept audio input.")
     if "audio" in (request.modalities or []):

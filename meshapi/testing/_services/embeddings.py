@@ -15,10 +15,33 @@ from .._core.gateway import Gateway
 from .._core.tokens import count_tokens
 from .._core.validation import validate_body
 from .._engines.embeddings import embed_texts
+from .._engines.router import Prompt
+from .router import AUTO, auto_select
 
 __all__ = ["EmbeddingsRequest", "create_embeddings"]
 
 _MAX_INPUTS = 2048
+
+
+class _Url(pydantic.BaseModel):
+    url: str = pydantic.Field(min_length=1)
+
+
+class EmbeddingPart(pydantic.BaseModel):
+    """A multimodal input: text, an image or a video (one embedding each)."""
+
+    model_config = pydantic.ConfigDict(extra="allow")
+
+    type: Literal["text", "image_url", "video_url"]
+    text: Optional[str] = None
+    image_url: Optional[_Url] = None
+    video_url: Optional[_Url] = None
+
+    @pydantic.model_validator(mode="after")
+    def _check(self) -> EmbeddingPart:
+        if getattr(self, self.type) is None:
+            raise ValueError(f"a {self.type!r} input needs {self.type!r}")
+        return self
 
 
 class EmbeddingsRequest(pydantic.BaseModel):
@@ -26,24 +49,30 @@ class EmbeddingsRequest(pydantic.BaseModel):
 
     model_config = pydantic.ConfigDict(extra="allow")
 
-    input: Union[str, List[str], List[int], List[List[int]]]
+    input: Union[str, List[str], List[int], List[List[int]], List[EmbeddingPart]]
+    instructions: Optional[str] = None
+    sparse_embedding: Optional[bool] = None
     model: str
     dimensions: Optional[int] = pydantic.Field(default=None, ge=1)
     encoding_format: Literal["float", "base64"] = "float"
     input_type: Optional[str] = None
-    user: Optional[str] = None
+    user: Optional[str] = pydantic.Field(default=None, max_length=256)
     provider: Optional[Dict[str, Any]] = None
+
+
+def items_of(request: EmbeddingsRequest) -> List[Any]:
+    """The inputs, one per embedding."""
+    value = request.input
+    if isinstance(value, str):
+        return [value]
+    if value and all(isinstance(v, int) for v in value):
+        return [value]  # one token list
+    return list(value)
 
 
 def _texts(request: EmbeddingsRequest) -> List[Tuple[str, int]]:
     """Each input as text, with its token count."""
-    value = request.input
-    if isinstance(value, str):
-        items: List[Any] = [value]
-    elif value and all(isinstance(v, int) for v in value):
-        items = [value]  # one token list
-    else:
-        items = list(value)
+    items = items_of(request)
     if not items:
         raise GatewayError(
             422,
@@ -63,7 +92,14 @@ def _texts(request: EmbeddingsRequest) -> List[Tuple[str, int]]:
         )
     texts: List[Tuple[str, int]] = []
     for index, item in enumerate(items):
-        if isinstance(item, list):
+        if isinstance(item, EmbeddingPart):
+            if item.type == "image_url" and item.image_url is not None:
+                texts.append((f"image {item.image_url.url}", 85))
+            elif item.type == "video_url" and item.video_url is not None:
+                texts.append((f"video {item.video_url.url}", 260))
+            else:
+                texts.append((item.text or "", count_tokens(item.text or "")))
+        elif isinstance(item, list):
             if not item:
                 raise GatewayError(
                     422,
@@ -98,20 +134,31 @@ def _texts(request: EmbeddingsRequest) -> List[Tuple[str, int]]:
 def create_embeddings(gateway: Gateway, body: Mapping[str, Any], key: KeyRecord) -> Dict[str, Any]:
     """The ``list`` of embeddings for an OpenAI embeddings body (charged to ``key``)."""
     params = validate_body(EmbeddingsRequest, body)
-    model = gateway.catalogue.require(params.model)
+    inputs = _texts(params)
+    name = params.model
+    if name == AUTO:
+        name = auto_select(gateway, Prompt(tuple(t for t, _ in inputs)), "embeddings").model
+    model = gateway.catalogue.require(name)
     if model.get("model_type") != "embedding":
-        raise GatewayError(
-            400, "invalid_request", f"Model {params.model!r} is not an embedding model."
-        )
+        raise GatewayError(400, "invalid_request", f"Model {name!r} is not an embedding model.")
+    accepts = set(model.get("input_modalities") or ["text"])
+    for index, item in enumerate(items_of(params)):
+        kind = {"image_url": "image", "video_url": "video"}.get(getattr(item, "type", "text"))
+        if kind is not None and kind not in accepts:
+            raise GatewayError(
+                400,
+                "model_capability_not_supported",
+                f"input[{index}] is {'an' if kind == 'image' else 'a'} {kind}, and {name!r}"
+                f" embeds only {', '.join(sorted(accepts))}.",
+            )
     native = int(model.get("embedding_dimensions") or 1536)
     dims = params.dimensions or native
     if dims > native:
         raise GatewayError(
             400,
             "invalid_request",
-            f"dimensions must be at most {native} for {params.model!r}, got {dims}.",
+            f"dimensions must be at most {native} for {name!r}, got {dims}.",
         )
-    inputs = _texts(params)
     vectors = embed_texts([text for text, _ in inputs], dims)
     data: List[Dict[str, Any]] = []
     for index, vector in enumerate(vectors):

@@ -68,6 +68,7 @@ __all__ = [
     "get_file",
     "init_upload",
     "list_files",
+    "ready_chunks",
     "search",
     "store_upload",
 ]
@@ -586,6 +587,18 @@ def _require_files(gateway: Gateway, key: KeyRecord, file_ids: List[str]) -> Non
                 for f in missing
             ],
         )
+
+
+def ready_chunks(gateway: Gateway, owner: str) -> List[Dict[str, Any]]:
+    """Every chunk of ``owner``'s embedded files: ``file_id``, ``file_name``, ``chunk_index``,
+    ``text``, ``created_at`` (for web search, which searches them beside its corpus)."""
+    rows = gateway.db.execute(
+        "SELECT c.file_id, c.chunk_index, c.text, f.file_name, f.created_at FROM rag_chunks c"
+        " JOIN rag_files f ON f.file_id = c.file_id"
+        " WHERE f.owner = ? AND f.embedding_status = 'ready' ORDER BY f.seq, c.chunk_index",
+        (owner,),
+    )
+    return [dict(row) for row in rows]
 
 
 async def search(gateway: Gateway, data: Mapping[str, Any], key: KeyRecord) -> Dict[str, Any]:

@@ -7,7 +7,10 @@ reasoning tokens first (they count against ``max_output_tokens``); running out o
 Responses are kept (unless ``store: false``), per gateway and per key owner, the newest 1000:
 ``previous_response_id`` continues the conversation of a kept response (its input and output,
 not its ``instructions``, as in OpenAI's API), and ``GET /v1/responses/{id}`` returns one. An
-unknown id, or another owner's, is 404 ``not_found``.
+unknown id, or another owner's, is 404 ``not_found``. ``GET /v1/responses`` lists them, newest
+first, with a cursor (``after``, ``limit``). A ``background: true`` response is answered at once
+as ``in_progress`` (no output) and reads ``completed`` after
+``GatewayOptions.responses_background_seconds``; it cannot be streamed nor have ``store: false``.
 """
 
 from __future__ import annotations
@@ -38,12 +41,21 @@ from .._core.errors import GatewayError, validation_detail
 from .._core.gateway import Gateway
 from .._core.validation import validate_body
 from .._engines import text as _engine
+from .._engines.router import prompt_of
 from .._formats.audio import audio_seconds, decode_base64
 from .._formats.sse import SSEEvent
 from .chat import apply_limits, resolve_model
+from .router import AUTO, auto_select
 from .templates import render_template
 
-__all__ = ["ResponseStore", "ResponsesRequest", "build_result", "events", "retrieve"]
+__all__ = [
+    "ResponseStore",
+    "ResponsesRequest",
+    "build_result",
+    "events",
+    "list_responses",
+    "retrieve",
+]
 
 _MAX_KEPT = 1000
 
@@ -149,9 +161,12 @@ class ResponsesRequest(_Model):
     seed: Optional[int] = None
     stream: bool = False
     store: Optional[bool] = None
+    background: Optional[bool] = None
     metadata: Optional[Dict[str, Any]] = None
     previous_response_id: Optional[str] = None
-    user: Optional[str] = None
+    user: Optional[str] = pydantic.Field(default=None, max_length=256)
+    timeout: Optional[float] = pydantic.Field(default=None, gt=0)
+    max_tool_calls: Optional[int] = pydantic.Field(default=None, ge=1, le=10)
 
     @pydantic.field_validator("input", mode="before")
     @classmethod
@@ -267,6 +282,17 @@ def _format(request: ResponsesRequest) -> Dict[str, Any]:
     return fmt
 
 
+def _model_name(gateway: Gateway, request: ResponsesRequest) -> Optional[str]:
+    """The model asked for; ``"auto"`` is resolved by the auto router from the input."""
+    if request.model != AUTO:
+        return request.model
+    if isinstance(request.input, str):
+        prompt = prompt_of([{"content": request.input}])
+    else:
+        prompt = prompt_of([item.model_dump() for item in request.input])
+    return auto_select(gateway, prompt, "responses").model
+
+
 class ResponseStore:
     """The responses one gateway keeps: id -> (owner, conversation so far, the result)."""
 
@@ -280,6 +306,29 @@ class ResponseStore:
             while len(self._kept) > _MAX_KEPT:
                 self._kept.popitem(last=False)
 
+    def page(self, owner: str, after: Optional[str], limit: int) -> Dict[str, Any]:
+        """``GET /v1/responses``: the owner's kept responses, newest first, ``limit`` after the
+        one with id ``after``."""
+        with self._lock:
+            mine = [r for o, _, r in reversed(self._kept.values()) if o == owner]
+        start = 0
+        if after is not None:
+            ids = [r.id for r in mine]
+            if after not in ids:
+                raise GatewayError(
+                    400, "invalid_request", f"after={after!r} names no response of this key."
+                )
+            start = ids.index(after) + 1
+        chosen = mine[start : start + limit]
+        data = [r.list_item() for r in chosen]
+        return {
+            "object": "list",
+            "data": data,
+            "has_more": start + limit < len(mine),
+            "first_id": data[0]["id"] if data else None,
+            "last_id": data[-1]["id"] if data else None,
+        }
+
     def find(self, response_id: str, owner: str) -> Tuple[List[_engine.Turn], _Result]:
         """The conversation and result of a kept response; 404 when unknown or not the owner's."""
         with self._lock:
@@ -290,8 +339,16 @@ class ResponseStore:
 
 
 def retrieve(gateway: Gateway, response_id: str, key: KeyRecord) -> Dict[str, Any]:
-    """``GET /v1/responses/{id}``: a kept response, as it was answered."""
+    """``GET /v1/responses/{id}``: a kept response, as it was answered (a background one is
+    ``in_progress`` until its time has come)."""
     return gateway.part(ResponseStore).find(response_id, key.owner)[1].response()
+
+
+def list_responses(
+    gateway: Gateway, key: KeyRecord, *, after: Optional[str], limit: int
+) -> Dict[str, Any]:
+    """``GET /v1/responses``: one page of the key owner's kept responses, newest first."""
+    return gateway.part(ResponseStore).page(key.owner, after, limit)
 
 
 class _Result:
@@ -304,7 +361,7 @@ class _Result:
                 gateway.part(ResponseStore).find(request.previous_response_id, key.owner)[0]
             )
         model, attempts, fallback = resolve_model(
-            gateway, request.model, request.models, purpose="responses"
+            gateway, _model_name(gateway, request), request.models, purpose="responses"
         )
         self.model = model
         self.routing = {
@@ -389,6 +446,10 @@ class _Result:
         self.reasoning_id = "rs_" + gateway.new_id("x")[2:]
         self.call_item_ids = ["fc_" + gateway.new_id("x")[2:] for _ in self.calls]
         self.created = int(time.time())
+        self.background = bool(request.background)
+        self.ready_at = time.time() + (
+            gateway.config.options.responses_background_seconds if self.background else 0.0
+        )
         cost = model_cost(model, self.input_tokens, self.output_tokens)
         gateway.charge(key, cost)
         self.cost = format_cost(cost)
@@ -449,8 +510,28 @@ class _Result:
         items.extend(self.call_items())
         return items
 
+    def done(self) -> bool:
+        """Whether the response is finished (a background one only once its time has come)."""
+        return time.time() >= self.ready_at
+
+    def list_item(self) -> Dict[str, Any]:
+        """This response as an item of ``GET /v1/responses``."""
+        done = self.done()
+        return {
+            "id": self.id,
+            "object": "response",
+            "model": self.model["id"],
+            "provider": str(self.model.get("provider") or self.model["id"].split("/", 1)[0]),
+            "status": self.response(final=done)["status"],
+            "created_at": self.created,
+            "completed_at": int(self.ready_at) if done else None,
+            "usage_synced": done,
+            "background": self.background,
+        }
+
     def response(self, final: bool = True) -> Dict[str, Any]:
         request = self.request
+        final = final and self.done()
         status = ("incomplete" if self.incomplete else "completed") if final else "in_progress"
         body: Dict[str, Any] = {
             "id": self.id,
@@ -472,6 +553,7 @@ class _Result:
                 "summary": request.reasoning.summary if request.reasoning else None,
             },
             "store": request.store is not False,
+            "background": self.background,
             "temperature": request.temperature if request.temperature is not None else 1.0,
             "text": {"format": self.format},
             "tool_choice": request.tool_choice or "auto",
@@ -497,6 +579,14 @@ def build_result(gateway: Gateway, body: Mapping[str, Any], key: KeyRecord) -> _
     """Render the template, validate and generate."""
     rendered = render_template(gateway, body, key)
     request = validate_body(ResponsesRequest, rendered)
+    if request.background and request.stream:
+        raise GatewayError(
+            400, "invalid_request", "A background response cannot be streamed: poll GET by id."
+        )
+    if request.background and request.store is False:
+        raise GatewayError(
+            400, "invalid_request", "A background response must be stored: drop store=false."
+        )
     return _Result(gateway, request, key)
 
 

@@ -1,0 +1,27 @@
+"""POST /v1/moderations."""
+
+from __future__ import annotations
+
+from typing import List
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from .._http.auth import authenticate
+from .._http.bodies import json_body
+from .._http.context import gateway_of, json_response
+from .._services.moderations import moderate
+
+__all__ = ["routes"]
+
+
+async def _moderations(request: Request) -> Response:
+    key = await authenticate(request)
+    body = await json_body(request)
+    return json_response(request, moderate(gateway_of(request), body, key))
+
+
+def routes() -> List[BaseRoute]:
+    """The moderations endpoint."""
+    return [Route("/v1/moderations", _moderations, methods=["POST"])]
