@@ -106,9 +106,9 @@ class BatchObject(ResponseModel):
 class BatchList(ResponseModel):
     """A page of batches; fetch the next one with ``after=last_id`` while ``has_more``."""
 
-    object: str = "list"
+    object: str
     data: List[BatchObject]
-    has_more: bool = False
+    has_more: bool
     first_id: Optional[str] = None
     last_id: Optional[str] = None
 

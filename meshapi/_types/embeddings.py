@@ -168,7 +168,7 @@ class EmbeddingsParams(RequestModel):
 class EmbeddingsData(ResponseModel):
     """One embedding: a list of floats, or a base64 string of little-endian float32."""
 
-    object: str = "embedding"
+    object: str
     index: int
     # A float list first, left to right: the common case validates once, with no smart-union
     # scoring over a list of thousands of numbers.
@@ -212,9 +212,9 @@ EmbeddingsUsage = Usage
 class EmbeddingsResponse(ResponseModel):
     """The answer of ``POST /v1/embeddings``: ``data`` in input order, plus usage."""
 
-    object: str = "list"
+    object: str
     data: List[EmbeddingsData]
-    model: Optional[str] = None
+    model: str
     usage: Optional[Usage] = None
     byok_used: Optional[bool] = None
     """The call ran on the account's own provider key."""
