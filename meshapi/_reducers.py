@@ -146,7 +146,9 @@ class CompareReducer:
     """Folds compare stream events: each model's text as it arrives, then the whole comparison
     shaped like ``compare.create()``'s :class:`CompareResponse`."""
 
-    def __init__(self) -> None:
+    def __init__(self, created: int = 0) -> None:
+        # Compare events carry no creation time: the stream gives the time it was opened.
+        self.created = created
         self.comparison_id: Optional[str] = None
         self.models: List[str] = []
         self.meta: Dict[str, Any] = {}
@@ -216,13 +218,16 @@ class CompareReducer:
                 result["content"] = self.text_of(model)
             results.append(result)
         body: Dict[str, Any] = {
+            "object": "compare.completion",
             "comparison_id": self.comparison_id or self.done.get("comparison_id") or "",
+            "created": self.done.get("created", self.meta.get("created", self.created)),
+            "total_latency_ms": self.done.get("total_latency_ms", 0.0),
             "models": models,
             "results": results,
             "comparison": "".join(self.comparison) if self.comparison else None,
             "skip_comparison": self.meta.get("skip_comparison"),
         }
-        for key in ("comparison_model", "comparison_fallback_used", "total_latency_ms", "partial"):
+        for key in ("comparison_model", "comparison_fallback_used", "partial"):
             value = self.done.get(key, self.meta.get(key))
             if value is not None:
                 body[key] = value
@@ -298,7 +303,8 @@ class ImageReducer:
     """Folds image stream events into the final :class:`ImageGenerationResponse` (partial images
     are kept apart: ``partials``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, created: int = 0) -> None:
+        self.created = created  # when an event carries no ``created``: the stream's open time
         self.partials: List[str] = []
         self.final: Optional[ImageGenerationResponse] = None
 
@@ -314,7 +320,8 @@ class ImageReducer:
         data = [d.model_dump() for d in event.data or ()]
         if not data and event.b64_json:
             data = [{"b64_json": event.b64_json}]
-        body: Dict[str, Any] = {"created": event.created, "data": data}
+        created = event.created if event.created is not None else self.created
+        body: Dict[str, Any] = {"created": created, "data": data}
         if event.usage is not None:
             body["usage"] = event.usage.model_dump()
         for key in ("size", "quality", "background", "output_format"):

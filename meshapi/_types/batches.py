@@ -108,9 +108,9 @@ class BatchList(ListPage):
     """A page of batches (``data``); iterating it yields every batch across pages, fetched
     lazily (``after=last_id`` while ``has_more``)."""
 
-    object: str = "list"
+    object: str
     data: List[BatchObject]
-    has_more: bool = False
+    has_more: bool
     first_id: Optional[str] = None
     last_id: Optional[str] = None
 

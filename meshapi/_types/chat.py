@@ -460,7 +460,7 @@ class ChatCompletionMessage(ResponseModel):
     which does the same).
     """
 
-    role: str = "assistant"
+    role: str
     content: Optional[str] = None
     name: Optional[str] = None
     tool_calls: Optional[List[ToolCall]] = None
@@ -674,7 +674,7 @@ class ChatCompletionParams(RequestModel):
 class ChatCompletionChoice(ResponseModel):
     """One choice of a chat completion."""
 
-    index: int = 0
+    index: int
     message: ChatCompletionMessage
     finish_reason: Optional[str] = None
     """Known values: ``stop``, ``length``, ``tool_calls``, ``content_filter``."""
@@ -686,9 +686,9 @@ class ChatCompletionResponse(ResponseModel):
     reports it; routing details arrive as response headers, not here."""
 
     id: str
-    object: str = "chat.completion"
-    created: Optional[int] = None
-    model: Optional[str] = None
+    object: str
+    created: int
+    model: str
     choices: List[ChatCompletionChoice]
     usage: Optional[Usage] = None
     cost: Optional[str] = None
@@ -730,7 +730,7 @@ ChatCompletionChunkDelta = ChoiceDelta
 class ChatCompletionChunkChoice(ResponseModel):
     """One choice of a stream chunk. A chunk without ``delta`` gets an empty one."""
 
-    index: int = 0
+    index: int
     delta: ChoiceDelta = Field(default_factory=ChoiceDelta)
     finish_reason: Optional[str] = None
     logprobs: Optional[Dict[str, Any]] = None
@@ -744,10 +744,10 @@ class ChatCompletionChunk(ResponseModel):
     """
 
     id: str
-    object: str = "chat.completion.chunk"
-    created: Optional[int] = None
-    model: Optional[str] = None
-    choices: List[ChatCompletionChunkChoice] = Field(default_factory=list)
+    object: str
+    created: int
+    model: str
+    choices: List[ChatCompletionChunkChoice]
     usage: Optional[Usage] = None
     cost: Optional[str] = None
     system_fingerprint: Optional[str] = None

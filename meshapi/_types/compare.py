@@ -133,16 +133,17 @@ class CompareResult(ResponseModel):
 class CompareResponse(ResponseModel):
     """A ``compare.completion`` object. ``partial`` is true when some models failed."""
 
-    object: str = "compare.completion"
+    object: str
     comparison_id: str
-    models: List[str] = Field(default_factory=list)
+    created: int
+    models: List[str]
     results: List[CompareResult]
     comparison: Optional[str] = None
     """The synthesis text, unless ``skip_comparison`` was set."""
     comparison_model: Optional[str] = None
     comparison_usage: Optional[Usage] = None
     comparison_fallback_used: Optional[bool] = None
-    total_latency_ms: Optional[float] = None
+    total_latency_ms: float
     partial: Optional[bool] = None
     skip_comparison: Optional[bool] = None
 

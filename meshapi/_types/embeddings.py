@@ -171,7 +171,7 @@ class EmbeddingsData(ResponseModel):
     else a list of floats (a model built by hand may still hold the base64 text:
     :meth:`vector` decodes it)."""
 
-    object: str = "embedding"
+    object: str
     index: int
     # A float list first, left to right: the common case validates once, with no smart-union
     # scoring over a list of thousands of numbers.
@@ -221,9 +221,9 @@ EmbeddingsUsage = Usage
 class EmbeddingsResponse(ResponseModel):
     """The answer of ``POST /v1/embeddings``: ``data`` in input order, plus usage."""
 
-    object: str = "list"
+    object: str
     data: List[EmbeddingsData]
-    model: Optional[str] = None
+    model: str
     usage: Optional[Usage] = None
     byok_used: Optional[bool] = None
     """The call ran on the account's own provider key."""

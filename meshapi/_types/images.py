@@ -111,14 +111,14 @@ class ImageUsage(ResponseModel):
     The gateway reports ``prompt_tokens`` / ``completion_tokens`` / ``total_tokens``; OpenAI's
     images API calls the first two ``input_tokens`` / ``output_tokens``. Either spelling is read
     and both attributes are filled, so ``usage.prompt_tokens`` and ``usage.input_tokens`` agree
-    whichever one the server sent. A count the server left out entirely reads as 0
-    (``"total_tokens" in usage.model_fields_set`` tells the two apart); a missing total is the
-    sum of the other two.
+    whichever one the server sent. A missing total is the sum of the other two; a usage object
+    without the prompt and completion counts (in either spelling) is an invalid response, as it
+    was for meshapi 0.1.4, which required all three.
     """
 
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
     input_tokens: int = 0
     output_tokens: int = 0
     input_tokens_details: Optional[Dict[str, Any]] = None
@@ -147,7 +147,7 @@ class ImageUsage(ResponseModel):
 class ImageGenerationResponse(ResponseModel):
     """The answer of ``POST /v1/images/generations``."""
 
-    created: Optional[int] = None
+    created: int
     data: List[ImageData]
     background: Optional[str] = None
     output_format: Optional[str] = None

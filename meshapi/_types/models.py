@@ -92,10 +92,10 @@ class ModelInfo(ResponseModel):
     """A model of the catalogue; ``id`` is ``provider/name`` (``openai/gpt-4o``)."""
 
     id: str
-    name: Optional[str] = None
+    name: str
     description: Optional[str] = None
     context_length: Optional[int] = None
-    is_free: Optional[bool] = None
+    is_free: bool
     pricing: Optional[ModelPricing] = None
     supports_thinking: Optional[bool] = None
     supports_completions_api: Optional[bool] = None

@@ -101,7 +101,7 @@ class InitUploadResponse(ResponseModel):
 
     file_id: str
     signed_url: str
-    expires_at: Optional[_Timestamp] = None
+    expires_at: _Timestamp
 
 
 class RagFileStatus(ResponseModel):
@@ -109,17 +109,17 @@ class RagFileStatus(ResponseModel):
     (``pending``, ``processing``, ``ready``, ``failed``)."""
 
     file_id: str
-    upload_status: Optional[str] = None
-    file_name: Optional[str] = None
-    file_type: Optional[str] = None
-    mime_type: Optional[str] = None
+    upload_status: str
+    file_name: str
+    file_type: str
+    mime_type: str
     size_bytes: Optional[int] = None
     asset_url: Optional[str] = None
     signed_url: Optional[str] = None
     signed_url_expires_at: Optional[_Timestamp] = None
-    embedding_status: Optional[str] = None
-    created_at: Optional[_Timestamp] = None
-    updated_at: Optional[_Timestamp] = None
+    embedding_status: str
+    created_at: _Timestamp
+    updated_at: _Timestamp
     total_tokens: Optional[int] = None
     total_cost_usd: Optional[float] = None
     last_error_code: Optional[str] = None
@@ -133,9 +133,9 @@ class RagFileListResponse(ListPage):
     _items_field: ClassVar[str] = "files"
 
     files: List[RagFileStatus]
-    total: Optional[int] = None
-    limit: Optional[int] = None
-    offset: Optional[int] = None
+    total: int
+    limit: int
+    offset: int
 
 
 class BulkEmbedRequestDict(TypedDict, total=False):
@@ -159,7 +159,7 @@ class BulkEmbedResult(ResponseModel):
     """The embedding outcome of one file."""
 
     file_id: str
-    embedding_status: Optional[str] = None
+    embedding_status: str
     chunk_count: Optional[int] = None
     error: Optional[str] = None
 
@@ -199,7 +199,7 @@ class SearchResult(ResponseModel):
 
     score: float
     text: str
-    parent_text: Optional[str] = None
+    parent_text: str
     file_id: Optional[str] = None
     file_name: Optional[str] = None
     file_type: Optional[str] = None

@@ -98,15 +98,15 @@ class TemplateSummary(ResponseModel):
     id: str
     name: str
     owner: Optional[str] = None
-    is_global: Optional[bool] = None
+    is_global: bool
     description: Optional[str] = None
     system: Optional[str] = None
     messages: Optional[List[Dict[str, Any]]] = None
     model: Optional[str] = None
     params: Optional[Dict[str, Any]] = None
     variables: Optional[List[str]] = None
-    created_at: Optional[str] = None
-    updated_at: Optional[str] = None
+    created_at: str
+    updated_at: str
 
 
 class DeleteTemplateResponse(ResponseModel):

@@ -4,6 +4,7 @@ these shells only iterate (sync with ``for``, async with ``async for``)."""
 
 from __future__ import annotations
 
+import time
 from typing import (
     Any,
     AsyncGenerator,
@@ -131,7 +132,7 @@ class _AsyncHelperStream(_Folding[T], AsyncStream[T]):
 class _FoldsCompare(_StreamBase[CompareStreamEvent]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._reducer = CompareReducer()
+        self._reducer = CompareReducer(created=int(time.time()))
         self._observe = self._reducer.feed_all
 
     def text_of(self, model: str) -> str:
@@ -206,7 +207,7 @@ class AsyncResponseStream(_FoldsResponses, _AsyncHelperStream[ResponsesStreamEve
 class _FoldsImages(_StreamBase[ImageStreamEvent]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._reducer = ImageReducer()
+        self._reducer = ImageReducer(created=int(time.time()))
         self._observe = self._reducer.feed_all
 
     @property

@@ -657,18 +657,18 @@ def test_base64_embedding_round_trips_float32_values() -> None:
         struct.unpack("<64f", struct.pack("<64f", *(rng.uniform(-1, 1) for _ in range(64))))
     )
     encoded = base64.b64encode(struct.pack("<64f", *values)).decode()
-    data = t.EmbeddingsData(index=0, embedding=encoded)
+    data = t.EmbeddingsData(object="embedding", index=0, embedding=encoded)
     assert data.vector() == values
 
 
 def test_float_embedding_vector_is_the_list_itself() -> None:
-    data = t.EmbeddingsData(index=0, embedding=[0.25, -1.0])
+    data = t.EmbeddingsData(object="embedding", index=0, embedding=[0.25, -1.0])
     assert data.vector() == [0.25, -1.0]
 
 
 def test_base64_embedding_with_a_partial_float_raises_a_clear_error() -> None:
     encoded = base64.b64encode(b"\x00\x00\x80\x3f\x00\x00").decode()
-    data = t.EmbeddingsData(index=3, embedding=encoded)
+    data = t.EmbeddingsData(object="embedding", index=3, embedding=encoded)
     with pytest.raises(
         ValueError, match=r"embedding 3 decodes to 6 bytes, which is not a multiple of 4"
     ):
@@ -676,6 +676,6 @@ def test_base64_embedding_with_a_partial_float_raises_a_clear_error() -> None:
 
 
 def test_embedding_that_is_not_base64_raises_a_clear_error() -> None:
-    data = t.EmbeddingsData(index=0, embedding="not base64!")
+    data = t.EmbeddingsData(object="embedding", index=0, embedding="not base64!")
     with pytest.raises(ValueError, match="embedding 0 is not valid base64"):
         data.vector()

@@ -64,15 +64,17 @@ def test_chat_usage_chunk_has_no_choices_and_carries_usage_and_cost() -> None:
     assert last.cost == "0.0000186"
 
 
-def test_chat_chunk_without_delta_or_choices_still_parses() -> None:
-    # Some providers send a bare finish chunk, or a usage chunk with no `choices` key at all.
+def test_chat_chunk_without_delta_or_with_empty_choices_parses() -> None:
+    # Some providers send a bare finish chunk (no `delta`); the usage chunk has `choices: []`.
+    head = b'{"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "a/b", '
     bare = t.ChatCompletionChunk.model_validate_json(
-        b'{"id": "c1", "choices": [{"index": 0, "finish_reason": "stop"}]}'
+        head + b'"choices": [{"index": 0, "finish_reason": "stop"}]}'
     )
     assert bare.choices[0].delta.content is None
     assert bare.choices[0].finish_reason == "stop"
     usage_only = t.ChatCompletionChunk.model_validate_json(
-        b'{"id": "c1", "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}}'
+        head + b'"choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 2, '
+        b'"total_tokens": 3}}'
     )
     assert usage_only.choices == []
 

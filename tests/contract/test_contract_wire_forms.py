@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 import meshapi._types as t
 
@@ -24,7 +25,8 @@ def test_prices_sent_as_decimal_strings_read_as_numbers() -> None:
 
 
 def test_prices_sent_as_numbers_still_read() -> None:
-    body = {"id": "a/b", "pricing": {"prompt_usd_per_1k": 0.001, "completion_usd_per_1m": 4}}
+    pricing = {"prompt_usd_per_1k": 0.001, "completion_usd_per_1m": 4}
+    body = {"id": "a/b", "name": "B", "is_free": False, "pricing": pricing}
     model = t.ModelInfo.model_validate_json(json.dumps(body))
     assert model.pricing is not None
     assert model.pricing.prompt_usd_per_1k == pytest.approx(0.001)
@@ -49,6 +51,7 @@ def test_image_usage_reads_either_spelling(usage: dict) -> None:  # type: ignore
     assert (parsed.input_tokens, parsed.output_tokens) == (14, 272)
 
 
-def test_image_usage_left_out_reads_zero_and_says_so() -> None:
-    parsed = t.ImageUsage.model_validate({})
-    assert parsed.prompt_tokens == 0 and "prompt_tokens" not in parsed.model_fields_set
+def test_image_usage_without_its_counts_is_invalid() -> None:
+    # meshapi 0.1.4 required all three counts; only the total can be worked out.
+    with pytest.raises(ValidationError, match="completion_tokens"):
+        t.ImageUsage.model_validate({"prompt_tokens": 14, "total_tokens": 14})

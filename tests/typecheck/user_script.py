@@ -141,6 +141,13 @@ def sync_calls(client: MeshAPI) -> None:
     found: SearchResponse = client.rag.search(query="q", top_k=3)
     print(embedded, images, page, catalogue, one, templates, deleted, status, files)
     print(embedded_files, found)
+    # What production always sends (the published SDKs required it) is read with no None check.
+    when: int = reply.created + final.created + images.created + compared.created
+    text: List[str] = [reply.model, final.model, embedded.model, one.name, template.updated_at]
+    text += [status.file_name, status.embedding_status, found.results[0].parent_text]
+    flags: List[bool] = [one.is_free, template.is_global, page.has_more]
+    counts: List[int] = [files.total, files.offset, reply.choices[0].index, embedded.data[0].index]
+    print(when, text, flags, counts, compared.total_latency_ms + 1.0)
 
     quick: MeshAPI = client.with_options(timeout=5, max_retries=0)
     raw = quick.with_raw_response.models.get(MODEL)

@@ -275,6 +275,7 @@ def compare_response(models: Sequence[str]) -> Dict[str, Any]:
     return {
         "object": "compare.completion",
         "comparison_id": "cmp_01JDXA",
+        "created": 1732550500,
         "models": list(models),
         "results": [
             {

@@ -397,7 +397,7 @@ async def test_media_methods_take_keyword_arguments_and_per_call_options(api: Ap
         gw.reply_json({"data": [], "has_more": False, "total": 0, "limit": 5, "offset": 0}),
     )
     gw.on("GET", "/v1/audio/voices", gw.reply_json({"voices": []}))
-    gw.on("POST", "/v1/images/edits", gw.reply_json({"data": [{"url": "u"}]}))
+    gw.on("POST", "/v1/images/edits", gw.reply_json({"created": 1, "data": [{"url": "u"}]}))
 
     await api.call(lambda c: c.audio.synthesize(input="Hi", model="m", extra_headers={"X-A": "1"}))
     assert gw.last.json == {"input": "Hi", "model": "m"} and gw.last.headers["x-a"] == "1"

@@ -15,8 +15,21 @@ from meshapi._types._base import ResponseModel
 def batch_page(ids: List[str], has_more: bool) -> BatchList:
     data = [{"id": i, "status": "completed"} for i in ids]
     return BatchList.model_validate(
-        {"data": data, "has_more": has_more, "last_id": ids[-1] if ids else None}
+        {"object": "list", "data": data, "has_more": has_more, "last_id": ids[-1] if ids else None}
     )
+
+
+def rag_file(file_id: str) -> Dict[str, Any]:
+    return {
+        "file_id": file_id,
+        "upload_status": "ready",
+        "file_name": "a.txt",
+        "file_type": "txt",
+        "mime_type": "text/plain",
+        "embedding_status": "pending",
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+    }
 
 
 def test_a_page_iterates_items_and_keeps_its_fields() -> None:
@@ -53,7 +66,7 @@ def test_bound_cursor_pages_are_fetched_only_when_needed() -> None:
 
 def test_offset_and_token_pages_compute_the_next_query() -> None:
     files = RagFileListResponse.model_validate(
-        {"files": [{"file_id": "f1"}, {"file_id": "f2"}], "total": 3}
+        {"files": [rag_file("f1"), rag_file("f2")], "total": 3, "limit": 2, "offset": 0}
     )
     bind_page(files, OffsetPagination(items="files"), {"limit": 2}, lambda q: q, is_async=False)
     assert files.next_page_query() == {"limit": 2, "offset": 2}

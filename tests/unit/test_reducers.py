@@ -25,7 +25,10 @@ FIXTURES = Path(__file__).parents[1] / "contract" / "fixtures"
 
 
 def chunk(*choices: Dict[str, Any], cid: str = "chatcmpl-1") -> ChatCompletionChunk:
-    return ChatCompletionChunk.model_validate({"id": cid, "choices": list(choices)})
+    body = {"id": cid, "object": "chat.completion.chunk", "created": 1, "model": "m"}
+    return ChatCompletionChunk.model_validate(
+        {**body, "choices": [{"index": 0, **c} for c in choices]}
+    )
 
 
 def call_piece(index: int = 0, **delta: Any) -> Dict[str, Any]:

@@ -642,6 +642,20 @@ async def test_without_a_request_id_from_the_server_the_clients_own_is_reported(
         (lambda c: c.templates.get("t1"), "GET", "/v1/templates/t1", {"id": "t1"}, "name"),
         (lambda c: c.batches.get("b1"), "GET", "/v1/batches/b1", {"id": "b1"}, "status"),
         (
+            create,
+            "POST",
+            PATH,
+            {"id": "c1", "object": "chat.completion", "model": "a/b", "choices": []},
+            "created",
+        ),
+        (
+            lambda c: c.rag.list(),
+            "GET",
+            "/v1/files",
+            {"files": [], "limit": 20, "offset": 0},
+            "total",
+        ),
+        (
             lambda c: c.rag.search({"query": "q"}),
             "POST",
             "/v1/files/search",
@@ -654,6 +668,8 @@ async def test_without_a_request_id_from_the_server_the_clients_own_is_reported(
         "models-item-missing-id",
         "template-missing-name",
         "batch-missing-status",
+        "chat-missing-created",
+        "rag-list-missing-total",
         "search-bad-score",
     ],
 )

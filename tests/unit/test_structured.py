@@ -88,7 +88,19 @@ def test_response_format_and_tool_shapes() -> None:
 
 def completion(message: Dict[str, Any], finish: str = "stop") -> ChatCompletionResponse:
     return ChatCompletionResponse.model_validate(
-        {"id": "c1", "choices": [{"index": 0, "message": message, "finish_reason": finish}]}
+        {
+            "id": "c1",
+            "object": "chat.completion",
+            "created": 1,
+            "model": "m",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", **message},
+                    "finish_reason": finish,
+                }
+            ],
+        }
     )
 
 
@@ -179,6 +191,7 @@ async def test_a_refusal_from_the_gateway_reaches_the_caller_as_a_refusal(api: A
     body = {
         "id": "chatcmpl-r",
         "object": "chat.completion",
+        "created": 1,
         "model": "openai/gpt-4o",
         "choices": [
             {

@@ -180,7 +180,8 @@ def test_making_ten_thousand_clients_with_options_leaks_nothing() -> None:
 
 def test_response_models_keep_gateway_fields_apart_and_serialise() -> None:
     reply = ChatCompletionResponse.model_validate_json(
-        b'{"id": "c1", "choices": [], "_meta": "wire", "new_field": 1}'
+        b'{"id": "c1", "object": "chat.completion", "created": 1, "model": "a/b", "choices": [],'
+        b' "_meta": "wire", "new_field": 1}'
     )
     assert reply.extra_fields == {"_meta": "wire", "new_field": 1}
     assert reply._meta is None  # not received through the SDK: no exchange to describe

@@ -34,7 +34,11 @@ class DrainingServer:
         if request.method == "POST":
             sent = json.loads(request.content)
             self.announced = sent
-            body = {"file_id": "file_1", "signed_url": "http://uploads.test/put/file_1?sig=x"}
+            body = {
+                "file_id": "file_1",
+                "signed_url": "http://uploads.test/put/file_1?sig=x",
+                "expires_at": "2026-01-01T00:15:00Z",
+            }
             return httpx.Response(200, json=body)
         digest, size = hashlib.sha256(), 0
         for chunk in chunks:

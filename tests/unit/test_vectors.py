@@ -23,7 +23,7 @@ def b64(values: List[float]) -> str:
 
 
 def body(*embeddings: object) -> bytes:
-    data = [{"index": i, "embedding": e} for i, e in enumerate(embeddings)]
+    data = [{"object": "embedding", "index": i, "embedding": e} for i, e in enumerate(embeddings)]
     return json.dumps({"object": "list", "data": data, "model": "m"}).encode()
 
 
@@ -55,5 +55,5 @@ def test_a_bad_embedding_is_a_validation_error_naming_it(text: str, message: str
 
 
 def test_a_hand_built_base64_item_still_decodes_with_vector() -> None:
-    item = EmbeddingsData(index=0, embedding=b64(VALUES))
+    item = EmbeddingsData(object="embedding", index=0, embedding=b64(VALUES))
     assert item.vector() == VALUES

@@ -18,8 +18,20 @@ from meshapi import (
 from meshapi._waiting import Waiter, batch_verdict, rag_file_verdict
 
 
-def rag(upload: str, embedding: Optional[str] = None, **extra: Any) -> RagFileStatus:
-    return RagFileStatus(file_id="f_1", upload_status=upload, embedding_status=embedding, **extra)
+def rag(upload: str, embedding: str = "pending", **extra: Any) -> RagFileStatus:
+    return RagFileStatus.model_validate(
+        {
+            "file_id": "f_1",
+            "upload_status": upload,
+            "embedding_status": embedding,
+            "file_name": "a.txt",
+            "file_type": "txt",
+            "mime_type": "text/plain",
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+            **extra,
+        }
+    )
 
 
 def batch(status: str, **extra: Any) -> BatchObject:
