@@ -194,8 +194,8 @@ BUILT: Dict[str, Dict[str, Any]] = {
                           "input_modality": ["text"], "output_modality": ["text"],
                           "brand": ["OpenAI"], "sort": "context_length", "order": "desc",
                           "limit": 5, "offset": 0},
-    "ModelsPage": {"items": [{"id": "openai/gpt-4o"}], "total": 1, "limit": 5, "offset": 0,
-                   "brands": ["OpenAI"]},
+    "ModelsPage": {"items": [{"id": "openai/gpt-4o", "name": "GPT-4o", "is_free": False}],
+                   "total": 1, "limit": 5, "offset": 0, "brands": ["OpenAI"]},
     "ResponsesListItem": {"id": "resp_1", "object": "response", "model": "m", "provider": "p",
                           "status": "completed", "created_at": 1, "completed_at": 2,
                           "usage_synced": True},
@@ -269,8 +269,12 @@ def test_reasoning_details_and_thought_signatures_go_back_on_the_next_turn() -> 
     reply = meshapi.ChatCompletionResponse.model_validate(
         {
             "id": "c",
+            "object": "chat.completion",
+            "created": 1,
+            "model": "google/gemini-3-flash-preview",
             "choices": [
                 {
+                    "index": 0,
                     "message": {
                         "role": "assistant",
                         "content": None,
@@ -282,7 +286,7 @@ def test_reasoning_details_and_thought_signatures_go_back_on_the_next_turn() -> 
                                 "thought_signature": "sig==",
                             }
                         ],
-                    }
+                    },
                 }
             ],
         }
