@@ -47,6 +47,21 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
 
+# Fork safety: a child must not use (or close) its parent's pooled sockets. Every fork bumps
+# this counter in the child; a client whose pool was built under another count builds a new
+# one on its next request and drops the old one unclosed (closing a TLS connection would send
+# on the parent's socket).
+_forks = 0
+
+
+def _after_fork_in_child() -> None:
+    global _forks
+    _forks += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
 
 def _resolve_token(token: Optional[str]) -> str:
     if token is None:
@@ -132,6 +147,7 @@ class BaseHttpClient:
         self.rand: Optional[Callable[[], float]] = None
 
     _wire_headers: Optional[Dict[str, str]] = None
+    _pool_generation = 0
 
     def _own_wire_headers(self, client: httpx.Client | httpx.AsyncClient) -> None:
         # Every header our own client sends (httpx's defaults merged with ours), merged once.
@@ -365,15 +381,27 @@ class SyncHttpClient(BaseHttpClient):
             client_timeout=httpx_client.timeout if httpx_client is not None else None,
         )
         self._owns_client = httpx_client is None
-        self.client = httpx_client or httpx.Client(
+        self._pool = httpx_client or self._new_pool()
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def _new_pool(self) -> httpx.Client:
+        """A new ``httpx.Client`` of our own (also after a fork: see :func:`_fork_generation`)."""
+        client = httpx.Client(
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=False,
             headers=self._headers,
         )
-        if httpx_client is None:
-            self._own_wire_headers(self.client)
-        self.sleep: Callable[[float], None] = time.sleep
+        self._own_wire_headers(client)
+        self._pool_generation = _forks
+        return client
+
+    @property
+    def client(self) -> httpx.Client:
+        """The httpx client; our own is replaced by a new one in a forked child."""
+        if self._pool_generation != _forks and self._owns_client:
+            self._pool = self._new_pool()
+        return self._pool
 
     def close(self) -> None:
         """Close the connection pool, unless the httpx client was the caller's."""
@@ -441,6 +469,7 @@ class AsyncHttpClient(BaseHttpClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         default_headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.AsyncClient] = None,
+        transport: Optional[Callable[[], httpx.AsyncBaseTransport]] = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -452,17 +481,31 @@ class AsyncHttpClient(BaseHttpClient):
             client_timeout=httpx_client.timeout if httpx_client is not None else None,
         )
         self._owns_client = httpx_client is None
-        self.client = httpx_client or httpx.AsyncClient(
+        self._transport = transport
+        self._pool = httpx_client or self._new_pool()
+        import asyncio  # deferred: `import meshapi` must not pay ~12 ms for asyncio
+
+        self.sleep: Callable[[float], Any] = asyncio.sleep
+
+    def _new_pool(self) -> httpx.AsyncClient:
+        """A new ``httpx.AsyncClient`` of our own, on ``transport()`` when one was given."""
+        client = httpx.AsyncClient(
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=False,
             headers=self._headers,
+            transport=self._transport() if self._transport is not None else None,
         )
-        if httpx_client is None:
-            self._own_wire_headers(self.client)
-        import asyncio  # deferred: `import meshapi` must not pay ~12 ms for asyncio
+        self._own_wire_headers(client)
+        self._pool_generation = _forks
+        return client
 
-        self.sleep: Callable[[float], Any] = asyncio.sleep
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The httpx client; our own is replaced by a new one in a forked child."""
+        if self._pool_generation != _forks and self._owns_client:
+            self._pool = self._new_pool()
+        return self._pool
 
     async def close(self) -> None:
         """Close the connection pool, unless the httpx client was the caller's."""

@@ -157,7 +157,7 @@ def dict_decoder(build: Callable[[Optional[str], Dict[str, Any]], T], name: str)
 class StreamCore(Generic[T]):
     """Bytes in, items out, and the end-of-stream verdict. No I/O."""
 
-    __slots__ = ("_decode", "_decoder", "done", "request_id", "what")
+    __slots__ = ("_decode", "_decoder", "_deferred", "done", "request_id", "what")
 
     def __init__(self, decode: Decoder[T], request_id: Optional[str], what: str) -> None:
         self._decode = decode
@@ -165,6 +165,9 @@ class StreamCore(Generic[T]):
         self.request_id = request_id
         self.what = what
         self.done = False
+        # An error frame read in the same chunk as items before it: those items are delivered
+        # first, and the error is raised by finish() (the read loops stop at `done`).
+        self._deferred: Optional[BaseException] = None
 
     def feed(self, chunk: bytes) -> List[T]:
         try:
@@ -186,7 +189,14 @@ class StreamCore(Generic[T]):
             if data == "[DONE]":
                 self.done = True
                 break
-            items.append(decode(name, data, self.request_id))
+            try:
+                items.append(decode(name, data, self.request_id))
+            except Exception as exc:
+                if not items:
+                    raise
+                self._deferred = exc
+                self.done = True
+                break
         return items
 
     def interrupted(self, cause: Optional[BaseException] = None) -> StreamInterruptedError:
@@ -199,7 +209,11 @@ class StreamCore(Generic[T]):
         )
 
     def finish(self) -> None:
-        """Called at EOF: a stream that did not reach ``[DONE]`` was cut off."""
+        """Called at the end (EOF or ``done``): raises an error frame that came after items in
+        one chunk, or, when the stream did not reach ``[DONE]``, that it was cut off."""
+        if self._deferred is not None:
+            deferred, self._deferred = self._deferred, None
+            raise deferred
         if self.done:
             return
         try:
@@ -325,7 +339,7 @@ class Stream(_StreamBase[T]):
                         observe(items)
                     yield from items
                     if core.done:
-                        return
+                        break
             except httpx.HTTPError as exc:
                 raise _open_error(exc, core) from exc
             core.finish()
@@ -407,7 +421,7 @@ class AsyncStream(_StreamBase[T]):
                     for item in items:
                         yield item
                     if core.done:
-                        return
+                        break
             except httpx.HTTPError as exc:
                 raise _open_error(exc, core) from exc
             finally:
