@@ -39,10 +39,12 @@ in use stays pooled until it expires.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import base64
 import os
 import ssl
 import weakref
-from typing import Any, AsyncIterator, Dict, Optional, Tuple, Union
+from typing import Any, AsyncIterator, Dict, List, Optional, Tuple, Union
 
 import httpx
 
@@ -176,14 +178,18 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             else httpx.Proxy(proxy)
         )
         self._proxy_kwargs: Dict[str, Any] = {}
+        # Proxy-Authorization (from the proxy URL's credentials) and any other
+        # proxy headers: on the CONNECT for an https target, on the request itself for http.
+        self._proxy_headers: List[Tuple[str, str]] = []
         if self._proxy is not None:
-            auth = self._proxy.raw_auth
+            self._proxy_headers = list(self._proxy.headers.items())
+            if self._proxy.raw_auth is not None:
+                user, password = self._proxy.raw_auth
+                token = base64.b64encode(user + b":" + password).decode()
+                self._proxy_headers.append(("Proxy-Authorization", f"Basic {token}"))
             self._proxy_kwargs = {
                 "proxy": str(self._proxy.url),
-                "proxy_auth": aiohttp.BasicAuth(auth[0].decode(), auth[1].decode())
-                if auth
-                else None,
-                "proxy_headers": dict(self._proxy.headers) or None,
+                "proxy_headers": dict(self._proxy_headers) or None,
             }
         self._ssl: Optional[ssl.SSLContext] = None
         # One session per live event loop (see the module docstring).
@@ -193,6 +199,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._pid = os.getpid()
         self._timeouts: Dict[_TimeoutKey, aiohttp.ClientTimeout] = {}
         self._closed = False
+        _live.add(self)
 
     # -- the pool ------------------------------------------------------------------------------
 
@@ -271,6 +278,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         else:
             client_timeout = aiohttp.ClientTimeout(total=None)
         headers = request.headers.multi_items()
+        if self._proxy_headers and request.url.scheme == "http":
+            headers += self._proxy_headers
         data: Any
         try:
             data = request.content or None
@@ -327,6 +336,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 self._forget_all(close=True)
         except Exception:
             pass
+
+
+# Transports never closed are let go quietly at exit too, before the interpreter's last garbage
+# collection could reach their sessions first (and print aiohttp's "Unclosed" warnings).
+_live: weakref.WeakSet[AiohttpTransport] = weakref.WeakSet()
+
+
+@atexit.register
+def _let_go_at_exit() -> None:
+    for transport in list(_live):
+        transport.__del__()
 
 
 async def _aiter(stream: httpx.AsyncByteStream) -> AsyncIterator[bytes]:

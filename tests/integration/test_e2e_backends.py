@@ -91,7 +91,8 @@ async def test_cancelling_a_stream_mid_read_releases_its_connection(
 
 async def test_requests_go_through_an_http_proxy(async_api: Any) -> None:
     async with RecordingProxy(async_api.gw) as proxy:
-        client = async_api.make(http=own_http(async_api, proxy=proxy.url))
+        with_auth = proxy.url.replace("http://", "http://scout:tiger@")
+        client = async_api.make(http=own_http(async_api, proxy=with_auth))
         reply = await client.chat.completions.create(CHAT)
         chunks = [c async for c in client.chat.completions.stream(CHAT)]
     assert reply.choices[0].message.content and chunks
@@ -99,6 +100,7 @@ async def test_requests_go_through_an_http_proxy(async_api: Any) -> None:
         f"POST {async_api.gw.base_url}/v1/chat/completions HTTP/1.1",
         f"POST {async_api.gw.base_url}/v1/chat/completions HTTP/1.1",
     ]
+    assert proxy.auth == ["Basic c2NvdXQ6dGlnZXI="] * 2  # base64 of scout:tiger
 
 
 async def test_a_custom_certificate_authority_is_trusted_and_an_unknown_one_is_not(
@@ -147,6 +149,7 @@ class RecordingProxy:
     def __init__(self, gw: LocalGateway) -> None:
         self.target = httpx.URL(gw.base_url)
         self.request_lines: List[str] = []
+        self.auth: List[str] = []
         self.url = ""
 
     async def __aenter__(self) -> RecordingProxy:
@@ -171,6 +174,8 @@ class RecordingProxy:
                     name, _, value = h.partition(":")
                     if name.strip().lower() == "content-length":
                         length = int(value)
+                    if name.strip().lower() == "proxy-authorization":
+                        self.auth.append(value.strip())
                 kept = [h for h in lines if not h.lower().startswith(("connection:", "proxy-"))]
                 body = await reader.readexactly(length)
                 path = httpx.URL(target).raw_path.decode()
