@@ -107,7 +107,7 @@ def map_exception(exc: BaseException, *, responded: bool) -> Optional[httpx.Tran
         return httpx.UnsupportedProtocol(message)
     if isinstance(exc, aiohttp.ClientError):
         return httpx.TransportError(message)
-    if isinstance(exc, asyncio.TimeoutError):
+    if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
         return httpx.ReadTimeout(message) if responded else httpx.ConnectTimeout(message)
     return None
 

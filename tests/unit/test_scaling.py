@@ -3,6 +3,7 @@ pool after ``os.fork()``, and how the aiohttp transport maps failures and timeou
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pickle
 import pickletools
@@ -182,7 +183,8 @@ def _conn_key() -> Any:
             httpx.ProxyError,
             False,
         ),
-        (TimeoutError(), False, httpx.ConnectTimeout, True),
+        (asyncio.TimeoutError(), False, httpx.ConnectTimeout, True),
+        (asyncio.TimeoutError(), True, httpx.ReadTimeout, False),
     ],
 )
 def test_aiohttp_failures_map_to_httpx_classes_and_retry_as_on_httpx(
