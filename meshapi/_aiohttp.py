@@ -129,14 +129,15 @@ class _ResponseStream(httpx.AsyncByteStream):
         # One HTTP chunk at a time (or what has arrived of it), as httpcore hands them over: not
         # everything buffered at once (readany), which would decode hundreds of stream events
         # in one batch, all alive together, and cost several times more CPU per event.
-        readchunk = self._response.content.readchunk
+        content = self._response.content
+        readchunk = content.readchunk
         try:
             while True:
                 chunk, end_of_http_chunk = await readchunk()
                 if chunk:
                     yield chunk
-                elif not end_of_http_chunk:
-                    break  # the end of the body
+                elif not end_of_http_chunk or content.at_eof():
+                    break  # the end of the body (an empty body says (b"", True) for ever)
         except Exception as exc:
             mapped = map_exception(exc, responded=True)
             if mapped is None:
