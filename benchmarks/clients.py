@@ -417,7 +417,7 @@ class AsyncRunner(Runner):
                 self._concurrent(s.embed_async_requests, s.embed_concurrency, self.embed)
             )
         width = CONCURRENCY[self.case]
-        return self._run(self._concurrent(max(s.async_requests, 4 * width), width))
+        return self._run(self._concurrent(max(s.async_requests, 2 * width), width))
 
     def close(self) -> None:
         self.loop.run_until_complete(self.aclose())

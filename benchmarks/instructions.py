@@ -40,7 +40,7 @@ SIZES: Dict[str, Tuple[int, int]] = {
     "embeddings": (2, 6),
     # The async cases with concurrency: requests (at least 4 per task), or chunks per stream
     # of 64 concurrent streams.
-    "chat_async": (256, 1_280),
+    "chat_async": (128, 384),
     "streams_async": (50, 300),
     "embeddings_async": (8, 24),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from functools import cached_property
 from types import TracebackType
 from typing import (
@@ -96,6 +97,7 @@ class MeshAPI:
             default_headers=default_headers,
             httpx_client=httpx_client,
         )
+        self._http.owner = self
         self._realtime: Optional[RealtimeResource] = None
 
     @cached_property
@@ -251,6 +253,7 @@ class AsyncMeshAPI:
             httpx_client=async_httpx_client,
             transport=transport,
         )
+        self._http.owner = self
         self._realtime: Optional[AsyncRealtimeResource] = None
 
     @cached_property
@@ -404,6 +407,9 @@ def _config(
         "max_retry_wait": max_retry_wait,
         "default_headers": dict(default_headers) if default_headers else None,
         "_own_pool": own_pool,
+        # Which client this is, across processes: unpickled twice in one process (one task
+        # after another), it is rebuilt once and shares one pool.
+        "_identity": secrets.token_hex(8),
     }
 
 
@@ -416,15 +422,33 @@ def _pickled_config(client: Union[MeshAPI, AsyncMeshAPI]) -> Dict[str, Any]:
             "client built from options instead, or build one in each process"
         )
     config["base_url"] = client._http.base_url
-    config["token"] = _MaskedKey(client._http.api_key)
+    # One mask per client: its pickles are the same bytes every time (Dask hashes them).
+    masked = client.__dict__.get("_masked_key")
+    if masked is None:
+        masked = client.__dict__["_masked_key"] = _MaskedKey(client._http.api_key)
+    config["token"] = masked
     return config
 
 
 def _restore(cls: Type[_C], config: Dict[str, Any]) -> _C:
-    """Rebuild a pickled client: same options, a new connection pool in this process."""
+    """Rebuild a pickled client: same options, a new connection pool in this process; the
+    same client again if this process already rebuilt it and it is still open."""
     options = dict(config)
+    identity = options.pop("_identity")
+    key = (cls.__name__, identity, os.getpid())
+    known = _restored.get(key)
+    if known is not None and not known._http.client.is_closed:
+        return known  # type: ignore[return-value]
     options["token"] = options["token"].reveal()
-    return cls(**options)
+    client = cls(**options)
+    client._config["_identity"] = identity
+    if len(_restored) >= 64:
+        _restored.pop(next(iter(_restored)))
+    _restored[key] = client
+    return client
+
+
+_restored: Dict[Tuple[str, str, int], Union[MeshAPI, AsyncMeshAPI]] = {}
 
 
 class _MaskedKey:

@@ -148,6 +148,14 @@ class BaseHttpClient:
 
     _wire_headers: Optional[Dict[str, str]] = None
     _pool_generation = 0
+    # The MeshAPI / AsyncMeshAPI that owns this client: pickling a resource or a bound method
+    # (``client.embeddings.create``) pickles that facade, by its configuration.
+    owner: Any = None
+
+    def __reduce__(self) -> Any:
+        if self.owner is None:
+            raise TypeError(f"{type(self).__name__} pickles only as part of a MeshAPI client")
+        return (getattr, (self.owner, "_http"))
 
     def _own_wire_headers(self, client: httpx.Client | httpx.AsyncClient) -> None:
         # Every header our own client sends (httpx's defaults merged with ours), merged once.

@@ -116,6 +116,48 @@ def test_a_client_on_a_caller_httpx_client_refuses_to_pickle(make: Callable[...,
         pickle.dumps(make(**kw))
 
 
+@MAKERS
+def test_resources_and_their_methods_pickle_as_the_client_they_belong_to(
+    make: Callable[..., Any],
+) -> None:
+    client = make()
+    for thing in (client.embeddings.create, client.chat.completions.create, client.models):
+        data = pickle.dumps(thing)
+        assert KEY.encode() not in data
+        clone = pickle.loads(data)
+        owner = clone.__self__ if hasattr(clone, "__self__") else clone
+        assert owner._http.api_key == KEY and owner._http.base_url == BASE
+
+
+@MAKERS
+def test_a_client_unpickled_again_in_one_process_is_rebuilt_once(
+    make: Callable[..., Any],
+) -> None:
+    # Tasks of a pool or a Dask worker each unpickle their arguments: one pool per process.
+    client = make()
+    first = pickle.loads(pickle.dumps(client))
+    again = pickle.loads(pickle.dumps(client.embeddings.create)).__self__._http
+    assert again is first._http
+    assert pickle.dumps(client) == pickle.dumps(client), "the same bytes each time (Dask hashes)"
+    other = pickle.loads(pickle.dumps(make()))
+    assert other is not first, "another client (another identity) is another client"
+
+
+def test_a_restored_client_that_was_closed_is_rebuilt() -> None:
+    client = make_sync()
+    first = pickle.loads(pickle.dumps(client))
+    first.close()
+    second = pickle.loads(pickle.dumps(client))
+    assert second is not first and not second._http.client.is_closed
+
+
+def test_the_http_client_alone_does_not_pickle() -> None:
+    from meshapi._http import SyncHttpClient
+
+    with pytest.raises(TypeError, match="only as part of a MeshAPI client"):
+        pickle.dumps(SyncHttpClient(base_url=BASE, token=KEY))
+
+
 # -- fork ---------------------------------------------------------------------------------
 
 
