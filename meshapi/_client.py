@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from functools import cached_property
@@ -25,6 +26,7 @@ from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
     AsyncHttpClient,
+    BaseHttpClient,
     SyncHttpClient,
 )
 from ._request import TimeoutTypes
@@ -97,7 +99,7 @@ class MeshAPI:
             default_headers=default_headers,
             httpx_client=httpx_client,
         )
-        self._http.owner = self
+        _pickle_with(self._http, MeshAPI, self._config)
         self._realtime: Optional[RealtimeResource] = None
 
     @cached_property
@@ -196,7 +198,7 @@ class MeshAPI:
         return f"MeshAPI(base_url={self._http.base_url!r})"
 
     def __reduce__(self) -> Tuple[Any, ...]:
-        return (_restore, (MeshAPI, _pickled_config(self)))
+        return (_restore, (MeshAPI, _pickled_config(self._config)))
 
 
 class AsyncMeshAPI:
@@ -253,7 +255,7 @@ class AsyncMeshAPI:
             httpx_client=async_httpx_client,
             transport=transport,
         )
-        self._http.owner = self
+        _pickle_with(self._http, AsyncMeshAPI, self._config)
         self._realtime: Optional[AsyncRealtimeResource] = None
 
     @cached_property
@@ -356,7 +358,7 @@ class AsyncMeshAPI:
         return f"AsyncMeshAPI(base_url={self._http.base_url!r})"
 
     def __reduce__(self) -> Tuple[Any, ...]:
-        return (_restore, (AsyncMeshAPI, _pickled_config(self)))
+        return (_restore, (AsyncMeshAPI, _pickled_config(self._config)))
 
 
 # -- the HTTP backend ---------------------------------------------------------------------------
@@ -413,20 +415,33 @@ def _config(
     }
 
 
-def _pickled_config(client: Union[MeshAPI, AsyncMeshAPI]) -> Dict[str, Any]:
-    config = dict(client._config)
+def _pickle_with(http: BaseHttpClient, cls: Type[Any], config: Dict[str, Any]) -> None:
+    """Complete ``config`` with what only the built client knows (the resolved base URL, the
+    masked key: one mask per client, so that its pickles are the same bytes every time, which
+    Dask relies on) and teach ``http`` to pickle as that client, for pickled resources and bound
+    methods. No reference back to the facade: a cycle would leave closing to the cyclic garbage
+    collector, in an order that lets aiohttp complain about unclosed sessions."""
+    config["base_url"] = http.base_url
+    config["token"] = _MaskedKey(http.api_key)
+    http.reducer = functools.partial(_restore_http_args, cls, config)
+
+
+def _restore_http_args(cls: Type[Any], config: Dict[str, Any]) -> Tuple[Any, ...]:
+    return (_restore_http, (cls, _pickled_config(config)))
+
+
+def _restore_http(cls: Type[_C], config: Dict[str, Any]) -> BaseHttpClient:
+    return _restore(cls, config)._http
+
+
+def _pickled_config(config: Dict[str, Any]) -> Dict[str, Any]:
+    config = dict(config)
     if not config.pop("_own_pool"):
         raise TypeError(
-            f"cannot pickle {type(client).__name__} built on your own httpx client: its "
-            "transport, proxies and certificates cannot travel to another process; pickle a "
-            "client built from options instead, or build one in each process"
+            "cannot pickle a client built on your own httpx client: its transport, proxies and "
+            "certificates cannot travel to another process; pickle a client built from options "
+            "instead, or build one in each process"
         )
-    config["base_url"] = client._http.base_url
-    # One mask per client: its pickles are the same bytes every time (Dask hashes them).
-    masked = client.__dict__.get("_masked_key")
-    if masked is None:
-        masked = client.__dict__["_masked_key"] = _MaskedKey(client._http.api_key)
-    config["token"] = masked
     return config
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar
 
 import httpx
 from pydantic import ValidationError
@@ -148,14 +148,15 @@ class BaseHttpClient:
 
     _wire_headers: Optional[Dict[str, str]] = None
     _pool_generation = 0
-    # The MeshAPI / AsyncMeshAPI that owns this client: pickling a resource or a bound method
-    # (``client.embeddings.create``) pickles that facade, by its configuration.
-    owner: Any = None
+    # Set by the MeshAPI / AsyncMeshAPI that owns this client: how to pickle it (as that client,
+    # by its configuration), so that resources and bound methods (``client.embeddings.create``)
+    # pickle too.
+    reducer: Optional[Callable[[], Tuple[Any, ...]]] = None
 
-    def __reduce__(self) -> Any:
-        if self.owner is None:
+    def __reduce__(self) -> Tuple[Any, ...]:
+        if self.reducer is None:
             raise TypeError(f"{type(self).__name__} pickles only as part of a MeshAPI client")
-        return (getattr, (self.owner, "_http"))
+        return self.reducer()
 
     def _own_wire_headers(self, client: httpx.Client | httpx.AsyncClient) -> None:
         # Every header our own client sends (httpx's defaults merged with ours), merged once.
