@@ -144,7 +144,8 @@ def test_an_aiohttp_client_outlives_its_event_loop_quietly(
 
 class RecordingProxy:
     """A forward HTTP proxy for plain-http targets: records each request line, sends the request
-    on to the gateway in origin form (one connection per request), relays the answer."""
+    on to the gateway in origin form (one upstream connection per request), relays the answer,
+    then serves the client's next request on the same connection."""
 
     def __init__(self, gw: LocalGateway) -> None:
         self.target = httpx.URL(gw.base_url)
@@ -162,8 +163,10 @@ class RecordingProxy:
         await self._server.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(self.target.host, self.target.port)
+        answers = asyncio.ensure_future(_pump(up_reader, writer))
         try:
-            while True:
+            while True:  # one request after another, kept alive on both sides
                 head = await reader.readuntil(b"\r\n\r\n")
                 first, _, rest = head.decode("latin-1").partition("\r\n")
                 self.request_lines.append(first)
@@ -176,32 +179,31 @@ class RecordingProxy:
                         length = int(value)
                     if name.strip().lower() == "proxy-authorization":
                         self.auth.append(value.strip())
-                kept = [h for h in lines if not h.lower().startswith(("connection:", "proxy-"))]
+                kept = "".join(h + "\r\n" for h in lines if not h.lower().startswith("proxy-"))
                 body = await reader.readexactly(length)
                 path = httpx.URL(target).raw_path.decode()
-                up_reader, up_writer = await asyncio.open_connection(
-                    self.target.host, self.target.port
-                )
-                headers = "".join(h + "\r\n" for h in kept)
-                up_writer.write(
-                    f"{method} {path} {version}\r\n{headers}Connection: close\r\n\r\n".encode(
-                        "latin-1"
-                    )
-                    + body
-                )
-                # The answer ends when the gateway closes (Connection: close); so does ours.
-                while True:
-                    data = await up_reader.read(65536)
-                    if not data:
-                        break
-                    writer.write(data)
-                    await writer.drain()
-                up_writer.close()
-                break
+                up_writer.write(f"{method} {path} {version}\r\n{kept}\r\n".encode("latin-1") + body)
         except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            pass  # the client is done
         finally:
+            up_writer.close()
+            await answers
             writer.close()
+
+
+async def _pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+    """Copy ``src`` to ``dst`` until ``src`` ends."""
+    try:
+        while True:
+            data = await src.read(65536)
+            if not data:
+                break
+            dst.write(data)
+            await dst.drain()
+    except (ConnectionError, ssl.SSLError):
+        pass
+    finally:
+        dst.close()
 
 
 @pytest.fixture(scope="module")
@@ -225,17 +227,7 @@ def tls_front(gw: LocalGateway) -> Iterator[Tuple[str, trustme.CA]]:
             writer.close()
             return
 
-        async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            try:
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            except (ConnectionError, ssl.SSLError):
-                pass
-            finally:
-                dst.close()
-
-        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+        await asyncio.gather(_pump(reader, up_writer), _pump(up_reader, writer))
 
     async def start() -> None:
         server = await asyncio.start_server(relay, "127.0.0.1", 0, ssl=server_ctx)
