@@ -43,6 +43,18 @@ CONCURRENCY = {"chat_async": 64, "chat_async_256": 256, "chat_async_1024": 1024}
 WIDE = 1_100  # connections in the pool of the 1,000-streams memory case
 
 
+def _pool_wait() -> Any:
+    import httpx
+
+    # No limit on the wait for a free pooled connection: at 1,024 concurrent tasks httpcore's
+    # pool (200 connections) is slow enough on a busy machine that queued requests can wait
+    # longer than the 60 s default, which would stop the run.
+    return httpx.Timeout(60.0, pool=None)
+
+
+POOL_WAIT = _pool_wait()
+
+
 @dataclass
 class Settings:
     """Sizes of one benchmark run (``--quick`` shrinks the request counts, not the stream)."""
@@ -480,7 +492,7 @@ class FloorAsync(AsyncRunner):
         # As many keep-alive connections as meshapi keeps (httpx's default of 20 would make
         # the floor reconnect under concurrency 64 and look slower than it is).
         limits = self.httpx.Limits(max_connections=200, max_keepalive_connections=100)
-        return self.httpx.AsyncClient(timeout=60.0, limits=limits)
+        return self.httpx.AsyncClient(timeout=POOL_WAIT, limits=limits)
 
     async def reopen(self) -> int:
         await self.client.aclose()
@@ -510,7 +522,9 @@ class MeshAsync(AsyncRunner):
         self.client = self._new()
 
     def _new(self) -> Any:
-        return self.m.AsyncMeshAPI(base_url=self.url, token=TOKEN, http_backend=self.backend)
+        return self.m.AsyncMeshAPI(
+            base_url=self.url, token=TOKEN, http_backend=self.backend, timeout=POOL_WAIT
+        )
 
     def _params(self) -> Any:
         m = self.m
@@ -594,8 +608,10 @@ class OpenAIAsync(AsyncRunner):
         if self.aiohttp:
             # openai-python's own aiohttp backend (needs `openai[aiohttp]`).
             http = self.openai.DefaultAioHttpClient()
-            return self.openai.AsyncOpenAI(base_url=self.url + "/v1", api_key="x", http_client=http)
-        return self.openai.AsyncOpenAI(base_url=self.url + "/v1", api_key="x")
+            return self.openai.AsyncOpenAI(
+                base_url=self.url + "/v1", api_key="x", http_client=http, timeout=POOL_WAIT
+            )
+        return self.openai.AsyncOpenAI(base_url=self.url + "/v1", api_key="x", timeout=POOL_WAIT)
 
     async def reopen(self) -> int:
         await self.client.close()
