@@ -22,9 +22,11 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import asdict, dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar
 
 __all__ = ["CASES", "Runner", "Settings", "make_runner"]
+
+T = TypeVar("T")
 
 MODEL = "openai/gpt-4o-mini"
 EMBED_MODEL = "openai/text-embedding-3-small"
@@ -36,6 +38,21 @@ TEXTS = [
 ]
 EMBED_COUNT, EMBED_DIMS, MODEL_COUNT = 64, 1536, 300
 WARMUP_STREAM = 300
+# The concurrent chat cases: how many tasks send at once.
+CONCURRENCY = {"chat_async": 64, "chat_async_256": 256, "chat_async_1024": 1024}
+WIDE = 1_100  # connections in the pool of the 1,000-streams memory case
+
+
+def _pool_wait() -> Any:
+    import httpx
+
+    # No limit on the wait for a free pooled connection: at 1,024 concurrent tasks httpcore's
+    # pool (200 connections) is slow enough on a busy machine that queued requests can wait
+    # longer than the 60 s default, which would stop the run.
+    return httpx.Timeout(60.0, pool=None)
+
+
+POOL_WAIT = _pool_wait()
 
 
 @dataclass
@@ -49,6 +66,10 @@ class Settings:
     concurrency: int = 64
     embed_requests: int = 8
     model_lists: int = 100
+    streams: int = 64  # streams_async: this many concurrent streams per round...
+    stream_chunks_each: int = 500  # ...of this many chunks each
+    embed_concurrency: int = 8  # embeddings_async: this many tasks...
+    embed_async_requests: int = 32  # ...sending this many requests per round
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -324,29 +345,50 @@ class AsyncRunner(Runner):
     async def stream(self, n: int) -> int:
         raise NotImplementedError
 
+    async def embed(self) -> int:
+        raise NotImplementedError
+
     async def aclose(self) -> None:
         raise NotImplementedError
 
-    async def _concurrent(self, total: int, width: int) -> int:
+    async def _concurrent(
+        self, total: int, width: int, op: Optional[Callable[[], Awaitable[int]]] = None
+    ) -> int:
+        call = op or self.chat
         left = [total]
         done: List[int] = []
 
         async def worker() -> None:
             while left[0] > 0:
                 left[0] -= 1
-                done.append(await self.chat())
+                done.append(await call())
 
         await asyncio.gather(*(worker() for _ in range(width)))
         return sum(done)
 
-    def _run(self, coro: Awaitable[int]) -> int:
-        return self.loop.run_until_complete(coro)
+    async def _streams(self, width: int, each: int) -> int:
+        counts = await asyncio.gather(*(self.stream(each) for _ in range(width)))
+        return sum(counts)
+
+    def _run(self, coro: Awaitable[T]) -> T:
+        return self.loop.run_until_complete(coro)  # type: ignore[arg-type,unused-ignore]
 
     def warmup(self) -> None:
-        if self.case == "stream_async":
+        s = self.s
+        if self.case == "streams_memory":
+            # A pool wide enough for every stream at once; warmed with a few, so that the
+            # peak of the round is what the concurrent streams themselves hold.
+            self.client = self._run(self.wide())
+            self._run(self._streams(10, 50))
+        elif self.case == "stream_async":
             self._run(self.stream(WARMUP_STREAM))
+        elif self.case == "streams_async":
+            self._run(self._streams(s.streams, 50))
+        elif self.case == "embeddings_async":
+            self._run(self._concurrent(s.embed_concurrency, s.embed_concurrency, self.embed))
         else:
-            self._run(self._concurrent(2 * self.s.concurrency, self.s.concurrency))
+            width = CONCURRENCY[self.case]
+            self._run(self._concurrent(width, width))
 
     def prepare_round(self) -> None:
         # Every concurrent round starts with a new client (built untimed) and an empty pool.
@@ -355,17 +397,21 @@ class AsyncRunner(Runner):
         # CPU per request depends on that count (each pool event scans every connection, and
         # queued requests race for the same idle one: encode/httpcore#822), which would make
         # the result depend on the order of the clients, not on the client.
-        if self.case == "chat_async":
+        if self.case in CONCURRENCY:
             self._run(self.reopen())
 
     async def reopen(self) -> int:
+        raise NotImplementedError
+
+    async def wide(self) -> Any:
+        """A new client whose pool holds ``WIDE`` connections (the old one closed)."""
         raise NotImplementedError
 
     def pool(self) -> Any:
         raise NotImplementedError
 
     def info(self) -> Dict[str, Any]:
-        if self.case != "chat_async":
+        if self.case not in CONCURRENCY:
             return {}
         try:
             return {"connections": len(self.pool().connections)}
@@ -373,9 +419,20 @@ class AsyncRunner(Runner):
             return {}
 
     def run_round(self) -> int:
+        s = self.s
         if self.case == "stream_async":
-            return self._run(self.stream(self.s.chunks))
-        return self._run(self._concurrent(self.s.async_requests, self.s.concurrency))
+            return self._run(self.stream(s.chunks))
+        if self.case in ("streams_async", "streams_memory"):
+            return self._run(self._streams(s.streams, s.stream_chunks_each))
+        if self.case == "embeddings_async":
+            return self._run(
+                self._concurrent(s.embed_async_requests, s.embed_concurrency, self.embed)
+            )
+        width = CONCURRENCY[self.case]
+        # At 1,024 tasks every task sends one request (httpcore's pool is too slow for more
+        # in a run of reasonable length); below, async_requests shared by the tasks.
+        total = width if width >= 1024 else max(s.async_requests, 2 * width)
+        return self._run(self._concurrent(total, width))
 
     def close(self) -> None:
         self.loop.run_until_complete(self.aclose())
@@ -424,16 +481,31 @@ class FloorAsync(AsyncRunner):
         _check(chunks == n and chars > 0, f"floor stream got {chunks} of {n} chunks")
         return chunks
 
+    async def embed(self) -> int:
+        body = {"model": EMBED_MODEL, "input": TEXTS}
+        r = await self.client.post(
+            self.url + "/v1/embeddings", content=json.dumps(body).encode(), headers=self.headers
+        )
+        _check(r.status_code == 200, f"embeddings status {r.status_code}")
+        data = json.loads(r.content)["data"]
+        _check(len(data) == EMBED_COUNT and len(data[-1]["embedding"]) == EMBED_DIMS, "vectors")
+        return 1
+
     def _new(self) -> Any:
         # As many keep-alive connections as meshapi keeps (httpx's default of 20 would make
         # the floor reconnect under concurrency 64 and look slower than it is).
         limits = self.httpx.Limits(max_connections=200, max_keepalive_connections=100)
-        return self.httpx.AsyncClient(timeout=60.0, limits=limits)
+        return self.httpx.AsyncClient(timeout=POOL_WAIT, limits=limits)
 
     async def reopen(self) -> int:
         await self.client.aclose()
         self.client = self._new()
         return 0
+
+    async def wide(self) -> Any:
+        await self.client.aclose()
+        limits = self.httpx.Limits(max_connections=WIDE, max_keepalive_connections=WIDE)
+        return self.httpx.AsyncClient(timeout=60.0, limits=limits)
 
     def pool(self) -> Any:
         return getattr(self.client._transport, "_pool")  # noqa: B009 (private)
@@ -443,12 +515,19 @@ class FloorAsync(AsyncRunner):
 
 
 class MeshAsync(AsyncRunner):
+    backend = "httpx"
+
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         import meshapi
 
         self.m = meshapi
-        self.client = meshapi.AsyncMeshAPI(base_url=self.url, token=TOKEN)
+        self.client = self._new()
+
+    def _new(self) -> Any:
+        return self.m.AsyncMeshAPI(
+            base_url=self.url, token=TOKEN, http_backend=self.backend, timeout=POOL_WAIT
+        )
 
     def _params(self) -> Any:
         m = self.m
@@ -479,10 +558,31 @@ class MeshAsync(AsyncRunner):
         _check(chunks == n and chars > 0, f"meshapi stream got {chunks} of {n} chunks")
         return chunks
 
+    async def embed(self) -> int:
+        reply = await self.client.embeddings.create(
+            self.m.EmbeddingsParams(model=EMBED_MODEL, input=TEXTS)
+        )
+        data = reply.data
+        _check(len(data) == EMBED_COUNT and len(data[-1].vector()) == EMBED_DIMS, "vectors")
+        return 1
+
     async def reopen(self) -> int:
         await self.client.close()
-        self.client = self.m.AsyncMeshAPI(base_url=self.url, token=TOKEN)
+        self.client = self._new()
         return 0
+
+    async def wide(self) -> Any:
+        import httpx
+
+        await self.client.close()
+        limits = httpx.Limits(max_connections=WIDE, max_keepalive_connections=WIDE)
+        if self.backend == "aiohttp":
+            from meshapi.aiohttp import AiohttpTransport
+
+            http = httpx.AsyncClient(timeout=60.0, transport=AiohttpTransport(limits=limits))
+        else:
+            http = httpx.AsyncClient(timeout=60.0, limits=limits)
+        return self.m.AsyncMeshAPI(base_url=self.url, token=TOKEN, async_httpx_client=http)
 
     def pool(self) -> Any:
         return getattr(self.client._http.client._transport, "_pool")  # noqa: B009 (private)
@@ -491,12 +591,46 @@ class MeshAsync(AsyncRunner):
         await self.client.close()
 
 
+class MeshAioAsync(MeshAsync):
+    """meshapi on its aiohttp backend: ``AsyncMeshAPI(..., http_backend="aiohttp")``."""
+
+    backend = "aiohttp"
+
+
 class OpenAIAsync(AsyncRunner):
+    aiohttp = False
+
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         import openai
 
-        self.client = openai.AsyncOpenAI(base_url=self.url + "/v1", api_key="x")
+        self.openai = openai
+        self.client = self._new()
+
+    def _new(self) -> Any:
+        if self.aiohttp:
+            # openai-python's own aiohttp backend (needs `openai[aiohttp]`).
+            http = self.openai.DefaultAioHttpClient()
+            return self.openai.AsyncOpenAI(
+                base_url=self.url + "/v1", api_key="x", http_client=http, timeout=POOL_WAIT
+            )
+        return self.openai.AsyncOpenAI(base_url=self.url + "/v1", api_key="x", timeout=POOL_WAIT)
+
+    async def reopen(self) -> int:
+        await self.client.close()
+        self.client = self._new()
+        return 0
+
+    def pool(self) -> Any:
+        return getattr(self.client._client._transport, "_pool")  # noqa: B009 (private)
+
+    async def embed(self) -> int:
+        reply = await self.client.embeddings.create(
+            model=EMBED_MODEL, input=TEXTS, encoding_format="float"
+        )
+        data = reply.data
+        _check(len(data) == EMBED_COUNT and len(data[-1].embedding) == EMBED_DIMS, "vectors")
+        return 1
 
     async def chat(self) -> int:
         reply = await self.client.chat.completions.create(
@@ -534,11 +668,25 @@ class OpenAIAsync(AsyncRunner):
         await self.client.close()
 
 
+class OpenAIAioAsync(OpenAIAsync):
+    """openai-python on its aiohttp backend: ``AsyncOpenAI(http_client=DefaultAioHttpClient())``."""
+
+    aiohttp = True
+
+
 # ---------------------------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------------------------
 
 RunnerClass = Callable[[Settings], Runner]
+
+ASYNC_CLIENTS: Dict[str, RunnerClass] = {
+    "floor": FloorAsync,
+    "meshapi": MeshAsync,
+    "meshapi-aiohttp": MeshAioAsync,
+    "openai": OpenAIAsync,
+    "openai-aiohttp": OpenAIAioAsync,
+}
 
 # case -> (unit, scale from seconds per op to the unit, {client: runner class})
 CASES: Dict[str, Tuple[str, float, Dict[str, RunnerClass]]] = {
@@ -552,12 +700,18 @@ CASES: Dict[str, Tuple[str, float, Dict[str, RunnerClass]]] = {
         1e6,
         {"floor": FloorSync, "meshapi": MeshSync, "openai": OpenAISync},
     ),
-    "stream_async": (
+    "stream_async": ("µs/chunk", 1e6, ASYNC_CLIENTS),
+    "streams_async": ("µs/chunk", 1e6, ASYNC_CLIENTS),
+    "chat_async": ("µs/request", 1e6, ASYNC_CLIENTS),
+    "chat_async_256": ("µs/request", 1e6, ASYNC_CLIENTS),
+    "chat_async_1024": ("µs/request", 1e6, ASYNC_CLIENTS),
+    "embeddings_async": ("ms/request", 1e3, ASYNC_CLIENTS),
+    # Not in the CPU table: run by the `memory` step with 1,000 concurrent streams.
+    "streams_memory": (
         "µs/chunk",
         1e6,
-        {"floor": FloorAsync, "meshapi": MeshAsync, "openai": OpenAIAsync},
+        {c: ASYNC_CLIENTS[c] for c in ("floor", "meshapi", "meshapi-aiohttp")},
     ),
-    "chat_async": ("µs/request", 1e6, {"floor": FloorAsync, "meshapi": MeshAsync}),
     "embeddings": (
         "ms/request",
         1e3,

@@ -27,7 +27,7 @@ import tempfile
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .clients import CASES, Settings, make_runner
-from .run import ROOT, TARGETS, StubServer
+from .run import CLIENTS, ROOT, TARGETS, StubServer
 
 __all__ = ["main"]
 
@@ -38,11 +38,22 @@ SIZES: Dict[str, Tuple[int, int]] = {
     "stream_async": (1_000, 6_000),
     "models": (4, 24),
     "embeddings": (2, 6),
+    # The async cases with concurrency: requests (at least 4 per task), or chunks per stream
+    # of 64 concurrent streams.
+    "chat_async": (128, 384),
+    "streams_async": (50, 300),
+    "embeddings_async": (8, 24),
 }
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
 def _settings(case: str, base_url: str, size: int) -> Settings:
+    if case == "streams_async":
+        return Settings(base_url=base_url, stream_chunks_each=size)
+    if case == "chat_async":
+        return Settings(base_url=base_url, async_requests=size)
+    if case == "embeddings_async":
+        return Settings(base_url=base_url, embed_async_requests=size)
     if case.startswith("stream"):
         return Settings(base_url=base_url, chunks=size)
     if case == "chat_sync":
@@ -55,6 +66,7 @@ def _settings(case: str, base_url: str, size: int) -> Settings:
 def _child(case: str, client: str, base_url: str, size: int) -> None:
     runner = make_runner(case, client, _settings(case, base_url, size))
     try:
+        runner.prepare_round()
         ops = runner.run_round()
     finally:
         runner.close()
@@ -102,7 +114,7 @@ def per_op(case: str, client: str, base_url: str) -> float:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", default="chat_sync,stream_sync,stream_async,models")
-    parser.add_argument("--clients", default="floor,meshapi,openai")
+    parser.add_argument("--clients", default=",".join(CLIENTS))
     parser.add_argument("--child", nargs=4, metavar=("CASE", "CLIENT", "URL", "SIZE"))
     args = parser.parse_args(argv)
     if args.child:
@@ -129,15 +141,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             rows.append((case, results))
     finally:
         server.stop()
-    print(
-        f"\n{'case':<14}{'floor':>12}{'meshapi':>12}{'openai':>12}{'mesh/floor':>12}{'target':>8}"
-    )
+    shown = [c for c in CLIENTS if any(c in r for _, r in rows)]
+    print(f"\n{'case':<18}" + "".join(f"{c:>16}" for c in shown) + "   ratios to the floor")
     for case, r in rows:
-        floor, mesh, oa = r.get("floor"), r.get("meshapi"), r.get("openai")
-        ratio = f"{mesh / floor:.2f}" if floor and mesh else "-"
-        cells = [f"{v:,.0f}" if v else "-" for v in (floor, mesh, oa)]
+        cells = "".join(f"{r[c]:>16,.0f}" if c in r else f"{'-':>16}" for c in shown)
+        floor = r.get("floor")
+        ratios = ", ".join(
+            f"{c} {r[c] / floor:.2f}" for c in shown if c in r and floor and c != "floor"
+        )
         target = TARGETS.get(case)
-        print(f"{case:<14}{cells[0]:>12}{cells[1]:>12}{cells[2]:>12}{ratio:>12}{target!s:>8}")
+        print(f"{case:<18}{cells}   {ratios}" + (f" (meshapi target {target})" if target else ""))
     return 0
 
 

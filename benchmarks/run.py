@@ -44,11 +44,19 @@ TARGETS: Dict[str, float] = {
     "models": 1.3,
     "import": 1.15,
 }
+# The aiohttp backend (issue 16): meshapi-aiohttp / floor, where the issue sets a bound.
+AIOHTTP_TARGETS: Dict[str, float] = {"chat_async": 0.3}
+# ...and cases where meshapi-aiohttp must be no worse than meshapi on httpx (per chunk).
+AIOHTTP_NO_WORSE = ("stream_async", "streams_async")
 LABELS: Dict[str, str] = {
     "chat_sync": "sync chat",
     "stream_sync": "sync stream",
     "stream_async": "async stream",
-    "chat_async": "async chat x{async_requests} @{concurrency}",
+    "streams_async": "async streams @{streams}",
+    "chat_async": "async chat @64",
+    "chat_async_256": "async chat @256",
+    "chat_async_1024": "async chat @1024",
+    "embeddings_async": "async embeddings @{embed_concurrency}",
     "embeddings": "embeddings 64x1536",
     "models": "model list (300)",
     "import": "import (whole process)",
@@ -74,6 +82,7 @@ FORBIDDEN = (
     "meshapi.resources.realtime",
 )
 MEMORY_LIMIT_KB = 1024  # a stream 4x longer may add at most this much peak RSS
+CPU_CASES = [c for c in CASES if c != "streams_memory"]  # streams_memory has its own step
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,6 +361,53 @@ def run_memory(base: Settings, rounds: int, server: StubServer) -> Dict[str, Any
     return out
 
 
+STREAMS = 1_000  # concurrent streams through one client in the streams-memory step
+
+
+def run_streams_memory(base: Settings, server: StubServer) -> Dict[str, Any]:
+    """Peak RSS per stream of 1,000 concurrent streams through one async client, with streams
+    of N and 4N chunks: (peak - ready) / 1,000, which must not grow with N."""
+    lengths = (100, 400)
+    out: Dict[str, Any] = {"streams": STREAMS, "lengths": list(lengths)}
+    for client in ("meshapi", "meshapi-aiohttp", "floor"):
+        per: Dict[str, Any] = {}
+        for n in lengths:
+            s = Settings(**{**base.to_dict(), "streams": STREAMS, "stream_chunks_each": n})
+            se = run_case("streams_memory", [client], {client: s}, 1, server, log=False)[client]
+            added = se.peak_rss_kb - (se.rss_ready_kb or 0)
+            per[str(n)] = {
+                "peak_rss_kb": se.peak_rss_kb,
+                "rss_ready_kb": se.rss_ready_kb,
+                "kb_per_stream": round(added / STREAMS, 1),
+                "us_per_chunk": round(se.cpu[0], 2),
+            }
+        short, long_ = (per[str(n)]["kb_per_stream"] for n in lengths)
+        per["growth_kb_per_stream"] = round(long_ - short, 1)
+        per["flat"] = long_ - short <= MEMORY_LIMIT_KB / STREAMS * 4  # <= 4 KiB per stream
+        out[client] = per
+    return out
+
+
+def print_streams_memory(memory: Optional[Dict[str, Any]]) -> None:
+    if not memory:
+        return
+    short, long_ = memory["lengths"]
+    print(
+        f"\n{memory['streams']:,} concurrent streams through one async client: RSS added per "
+        f"stream (peak - ready) / {memory['streams']:,}, streams of {short} vs {long_} chunks"
+    )
+    for c in ("meshapi", "meshapi-aiohttp", "floor"):
+        m = memory.get(c)
+        if m is None:
+            continue
+        a, b = m[str(short)], m[str(long_)]
+        print(
+            f"  {c:<16} {a['kb_per_stream']:>6.1f} KiB -> {b['kb_per_stream']:>6.1f} KiB/stream "
+            f"(peak {a['peak_rss_kb'] / 1024:.0f} / {b['peak_rss_kb'] / 1024:.0f} MB): "
+            + ("flat" if m["flat"] else "GROWS")
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
@@ -389,8 +445,74 @@ def summarise(
                 statistics.median(series["meshapi"].cpu) / statistics.median(series["openai"].cpu),
                 3,
             )
+        if "meshapi-aiohttp" in series:
+            entry.update(_aiohttp_verdicts(case, series))
         cases[case] = entry
     return {"cases": cases, "memory": memory}
+
+
+def _aiohttp_verdicts(case: str, series: Dict[str, Series]) -> Dict[str, Any]:
+    """Ratios of meshapi on aiohttp to the floor, to openai on aiohttp and to meshapi on httpx,
+    with issue 16's verdicts where it sets one."""
+
+    def med(c: str) -> float:
+        return statistics.median(series[c].cpu)
+
+    out: Dict[str, Any] = {}
+    aio = med("meshapi-aiohttp")
+    if "floor" in series:
+        out["aiohttp_over_floor"] = round(aio / med("floor"), 3)
+        if case in AIOHTTP_TARGETS:
+            out["aiohttp_target"] = AIOHTTP_TARGETS[case]
+            out["aiohttp_pass"] = out["aiohttp_over_floor"] <= AIOHTTP_TARGETS[case]
+    if "openai-aiohttp" in series:
+        out["aiohttp_over_openai_aiohttp"] = round(aio / med("openai-aiohttp"), 3)
+        if case.startswith("chat_async"):
+            out["ahead_of_openai_aiohttp"] = aio < med("openai-aiohttp")
+    if "meshapi" in series:
+        out["aiohttp_over_httpx"] = round(aio / med("meshapi"), 3)
+        if case in AIOHTTP_NO_WORSE:
+            # "No worse", within the noise of the two medians' spreads.
+            noise = max(series["meshapi"].summary()["spread_pct"], 5.0) / 100
+            out["aiohttp_no_worse_pass"] = aio <= med("meshapi") * (1 + noise)
+    return out
+
+
+def print_aiohttp_report(summary: Dict[str, Any]) -> None:
+    """The async cases with every client, and the aiohttp backend's ratios (issue 16)."""
+    cases = {k: e for k, e in summary["cases"].items() if "aiohttp_over_httpx" in e}
+    if not cases:
+        return
+    shown = [c for c in CLIENTS if any(c in e["clients"] for e in cases.values())]
+    head = f"{'case':<24}{'unit':<12}" + "".join(f"{c:>16}" for c in shown)
+    print("\nThe async cases on both backends: CPU median (spread over rounds)")
+    print(head)
+    print("-" * len(head))
+    for e in cases.values():
+        cells = ""
+        for c in shown:
+            s = e["clients"].get(c)
+            cell = f"{_fmt(s['median'])} ({s['spread_pct']:.0f}%)" if s else "-"
+            cells += f"{cell:>16}"
+        print(f"{e['label']:<24}{e['unit']:<12}{cells}")
+    print("\nmeshapi on aiohttp:  / floor (target)      / openai-aiohttp   / meshapi on httpx")
+    for e in cases.values():
+        target = e.get("aiohttp_target")
+        verdict = ""
+        if "aiohttp_pass" in e:
+            verdict = f" <= {target}: {'pass' if e['aiohttp_pass'] else 'MISS'}"
+        ahead = e.get("ahead_of_openai_aiohttp")
+        vs_oai = _fmt(e.get("aiohttp_over_openai_aiohttp"))
+        if ahead is not None:
+            vs_oai += " (ahead)" if ahead else " (BEHIND)"
+        no_worse = e.get("aiohttp_no_worse_pass")
+        vs_httpx = _fmt(e.get("aiohttp_over_httpx"))
+        if no_worse is not None:
+            vs_httpx += " (no worse: pass)" if no_worse else " (worse: MISS)"
+        print(
+            f"  {e['label']:<24}{_fmt(e.get('aiohttp_over_floor')) + verdict:<22}"
+            f"{vs_oai:<19}{vs_httpx}"
+        )
 
 
 def print_report(summary: Dict[str, Any], modules: Optional[Dict[str, Any]]) -> None:
@@ -408,7 +530,10 @@ def print_report(summary: Dict[str, Any], modules: Optional[Dict[str, Any]]) -> 
         def med(c: str, cl: Dict[str, Any] = cl) -> Optional[float]:
             return cl[c]["median"] if c in cl else None
 
-        spread = "/".join(f"{cl[c]['spread_pct']:.0f}%" if c in cl else "-" for c in CLIENTS)
+        spread = "/".join(
+            f"{cl[c]['spread_pct']:.0f}%" if c in cl else "-"
+            for c in ("floor", "meshapi", "openai")
+        )
         ratio = e.get("meshapi_over_floor")
         target = e.get("target")
         result = "-" if e.get("pass") is None else ("pass" if e["pass"] else "MISS")
@@ -472,7 +597,7 @@ def print_report(summary: Dict[str, Any], modules: Optional[Dict[str, Any]]) -> 
         print(f"  {e['label']:<24}" + "   ".join(parts))
 
 
-CLIENTS = ("floor", "meshapi", "openai")
+CLIENTS = ("floor", "meshapi", "meshapi-aiohttp", "openai", "openai-aiohttp")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,14 +614,15 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--rounds", type=int, default=None, help="rounds per case (default 7)")
     parser.add_argument(
         "--cases",
-        default=",".join([*CASES, "memory", "import"]),
-        help="comma-separated subset of: " + ", ".join([*CASES, "memory", "import"]),
+        default=",".join([*CPU_CASES, "memory", "streams_memory", "import"]),
+        help="comma-separated subset of: "
+        + ", ".join([*CPU_CASES, "memory", "streams_memory", "import"]),
     )
     parser.add_argument("--no-openai", action="store_true", help="skip the openai client")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
 
-    known = [*CASES, "memory", "import"]
+    known = [*CPU_CASES, "memory", "streams_memory", "import"]
     wanted = [c.strip() for c in args.cases.split(",") if c.strip()]
     unknown = [c for c in wanted if c not in known]
     if unknown:
@@ -518,22 +644,27 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     results: Dict[str, Dict[str, Series]] = {}
     memory: Optional[Dict[str, Any]] = None
+    streams_memory: Optional[Dict[str, Any]] = None
     modules: Optional[Dict[str, Any]] = None
     server_cpu0 = server.cpu()
     try:
         for case in wanted:
-            if case in CASES:
+            if case in CPU_CASES:
                 clients = [c for c in CLIENTS if c in CASES[case][2]]
                 if args.no_openai:
-                    clients = [c for c in clients if c != "openai"]
+                    clients = [c for c in clients if not c.startswith("openai")]
                 results[case] = run_case(case, clients, {c: base for c in clients}, rounds, server)
             elif case == "memory":
                 memory = run_memory(base, 1 if args.quick else 2, server)
+            elif case == "streams_memory":
+                streams_memory = run_streams_memory(base, server)
         server_cpu_total = server.cpu() - server_cpu0
     finally:
         server.stop()
     if "import" in wanted:
-        clients = [c for c in CLIENTS if not (args.no_openai and c == "openai")]
+        clients = [
+            c for c in ("floor", "meshapi", "openai") if not (args.no_openai and c == "openai")
+        ]
         results["import"] = run_imports(clients, max(rounds, 3 if args.quick else 9))
         modules = imported_modules()
 
@@ -542,6 +673,9 @@ def main(argv: Optional[List[str]] = None) -> None:
         summary["import_modules"] = modules
         summary["import_modules"]["pass"] = not modules["forbidden_loaded"]
     print_report(summary, modules)
+    print_aiohttp_report(summary)
+    summary["streams_memory"] = streams_memory
+    print_streams_memory(streams_memory)
     elapsed = time.time() - started
     print(
         f"\n{elapsed:.0f} s; load average {load_before[0]:.2f} before, "

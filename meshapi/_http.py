@@ -75,6 +75,21 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
 
+# Fork safety: a child must not use (or close) its parent's pooled sockets. Every fork bumps
+# this counter in the child; a client whose pool was built under another count builds a new
+# one on its next request and drops the old one unclosed (closing a TLS connection would send
+# on the parent's socket).
+_forks = 0
+
+
+def _after_fork_in_child() -> None:
+    global _forks
+    _forks += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
 
 def resolve_api_key(api_key: Optional[str], token: Optional[str] = None) -> str:
     """The API key: ``api_key=`` (or its older name ``token=``), else ``$MESHAPI_TOKEN`` (the
@@ -217,6 +232,16 @@ class BaseHttpClient:
         self.clock: Callable[[], float] = time.monotonic
 
     _wire_headers: Optional[Dict[str, str]] = None
+    _pool_generation = 0
+    # Set by the MeshAPI / AsyncMeshAPI that owns this client: how to pickle it (as that client,
+    # by its configuration), so that resources and bound methods (``client.embeddings.create``)
+    # pickle too.
+    reducer: Optional[Callable[[], Tuple[Any, ...]]] = None
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        if self.reducer is None:
+            raise TypeError(f"{type(self).__name__} pickles only as part of a MeshAPI client")
+        return self.reducer()
 
     def _own_wire_headers(self, client: httpx.Client | httpx.AsyncClient) -> None:
         # Every header our own client sends (httpx's defaults merged with ours), merged once.
@@ -696,15 +721,27 @@ class SyncHttpClient(BaseHttpClient):
             limits=limits,
         )
         self._owns_client = httpx_client is None
-        self.client = httpx_client or httpx.Client(
+        self._pool = httpx_client or self._new_pool()
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def _new_pool(self) -> httpx.Client:
+        """A new ``httpx.Client`` of our own (also after a fork: see :func:`_fork_generation`)."""
+        client = httpx.Client(
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=False,
             headers=self._headers,
         )
-        if httpx_client is None:
-            self._own_wire_headers(self.client)
-        self.sleep: Callable[[float], None] = time.sleep
+        self._own_wire_headers(client)
+        self._pool_generation = _forks
+        return client
+
+    @property
+    def client(self) -> httpx.Client:
+        """The httpx client; our own is replaced by a new one in a forked child."""
+        if self._pool_generation != _forks and self._owns_client:
+            self._pool = self._new_pool()
+        return self._pool
 
     def close(self) -> None:
         """Close the connection pool, unless the httpx client was the caller's."""
@@ -813,6 +850,7 @@ class AsyncHttpClient(BaseHttpClient):
         default_headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.AsyncClient] = None,
         limits: Optional[Limits] = None,
+        transport: Optional[Callable[[], httpx.AsyncBaseTransport]] = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -826,17 +864,31 @@ class AsyncHttpClient(BaseHttpClient):
             limits=limits,
         )
         self._owns_client = httpx_client is None
-        self.client = httpx_client or httpx.AsyncClient(
+        self._transport = transport
+        self._pool = httpx_client or self._new_pool()
+        import asyncio  # deferred: `import meshapi` must not pay ~12 ms for asyncio
+
+        self.sleep: Callable[[float], Any] = asyncio.sleep
+
+    def _new_pool(self) -> httpx.AsyncClient:
+        """A new ``httpx.AsyncClient`` of our own, on ``transport()`` when one was given."""
+        client = httpx.AsyncClient(
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=False,
             headers=self._headers,
+            transport=self._transport() if self._transport is not None else None,
         )
-        if httpx_client is None:
-            self._own_wire_headers(self.client)
-        import asyncio  # deferred: `import meshapi` must not pay ~12 ms for asyncio
+        self._own_wire_headers(client)
+        self._pool_generation = _forks
+        return client
 
-        self.sleep: Callable[[float], Any] = asyncio.sleep
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The httpx client; our own is replaced by a new one in a forked child."""
+        if self._pool_generation != _forks and self._owns_client:
+            self._pool = self._new_pool()
+        return self._pool
 
     async def close(self) -> None:
         """Close the connection pool, unless the httpx client was the caller's."""

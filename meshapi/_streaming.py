@@ -179,6 +179,7 @@ class StreamCore(Generic[T]):
         "_clock",
         "_decode",
         "_decoder",
+        "_deferred",
         "_last_event",
         "done",
         "max_event_bytes",
@@ -206,6 +207,9 @@ class StreamCore(Generic[T]):
         self.stall_timeout = stall_timeout
         self._clock = clock
         self._last_event = clock()
+        # An error frame read in the same chunk as items before it: those items are delivered
+        # first, and the error is raised by finish() (the read loops stop at `done`).
+        self._deferred: Optional[BaseException] = None
 
     def feed(self, chunk: bytes) -> List[T]:
         try:
@@ -233,7 +237,14 @@ class StreamCore(Generic[T]):
             if data == "[DONE]":
                 self.done = True
                 break
-            items.append(decode(name, data, self.request_id))
+            try:
+                items.append(decode(name, data, self.request_id))
+            except Exception as exc:
+                if not items:
+                    raise
+                self._deferred = exc
+                self.done = True
+                break
         return items
 
     def check_stall(self) -> None:
@@ -259,7 +270,11 @@ class StreamCore(Generic[T]):
         )
 
     def finish(self) -> None:
-        """Called at EOF: a stream that did not reach ``[DONE]`` was cut off."""
+        """Called at the end (EOF or ``done``): raises an error frame that came after items in
+        one chunk, or, when the stream did not reach ``[DONE]``, that it was cut off."""
+        if self._deferred is not None:
+            deferred, self._deferred = self._deferred, None
+            raise deferred
         if self.done:
             return
         raise self.interrupted()
@@ -424,7 +439,7 @@ class Stream(_StreamBase[T]):
                 for chunk in chunks:
                     yield from self._items(core, chunk)
                     if core.done:
-                        return
+                        break
             except httpx.HTTPError as exc:
                 raise _read_error(exc, core) from exc
             finally:
@@ -506,7 +521,7 @@ class AsyncStream(_StreamBase[T]):
                     for item in self._items(core, chunk):
                         yield item
                     if core.done:
-                        return
+                        break
             except httpx.HTTPError as exc:
                 raise _read_error(exc, core) from exc
             finally:

@@ -5,8 +5,9 @@ fault injection enabled; the ``faults`` fixture disarms everything before and af
 that uses it, so a fault can never leak into the next test. The gateway is shared with
 ``livetests/`` when both run in one pytest session (see :func:`shared_local_gateway`).
 
-The ``api`` fixture is parametrized ``["sync", "async"]``: each test has ONE body that drives
-``MeshAPI`` or ``AsyncMeshAPI``::
+The ``api`` fixture is parametrized ``["sync", "async", "aiohttp"]``: each test has ONE body that
+drives ``MeshAPI``, ``AsyncMeshAPI`` or ``AsyncMeshAPI(http_backend="aiohttp")`` (the async
+client on the aiohttp transport: every async test runs on both backends)::
 
     async def test_x(api):
         reply = await api.call(lambda c: c.chat.completions.create(params))
@@ -38,6 +39,7 @@ import httpx
 import pytest
 
 from meshapi import AsyncMeshAPI, AsyncStream, MeshAPI, MeshAPIError, Stream
+from meshapi.aiohttp import AiohttpTransport
 from meshapi.testing import FaultController, LocalGateway
 
 # The attribute of the pytest config holding the session's gateway. livetests/conftest.py uses
@@ -105,11 +107,13 @@ class WireLog:
 
 
 class Api:
-    """One flavour ("sync" or "async") of the SDK, pointed at the gateway."""
+    """One flavour of the SDK, pointed at the gateway: "sync", "async" (on httpx's pool) or
+    "aiohttp" (async, on :class:`meshapi.aiohttp.AiohttpTransport`)."""
 
     def __init__(self, kind: str, gw: LocalGateway) -> None:
         self.kind = kind
-        self.is_async = kind == "async"
+        self.is_async = kind in ("async", "aiohttp")
+        self.backend = "aiohttp" if kind == "aiohttp" else "httpx"
         self.gw = gw
         self._made: List[AnyClient] = []
         self._httpx: List[Union[httpx.Client, httpx.AsyncClient]] = []
@@ -132,13 +136,18 @@ class Api:
             http = self._hooked(wire)
         if http is not None:
             options["async_httpx_client" if self.is_async else "httpx_client"] = http
+        elif self.is_async:
+            options.setdefault("http_backend", self.backend)
         client: AnyClient = AsyncMeshAPI(**options) if self.is_async else MeshAPI(**options)
         self._made.append(client)
         return client
 
     def http_client(self, **kwargs: Any) -> Union[httpx.Client, httpx.AsyncClient]:
         """An httpx client of this flavour (closed with the fixture), to pass to :meth:`make`
-        as ``http=``: for a custom transport, say."""
+        as ``http=``: for a custom transport, say. On the aiohttp flavour it is on aiohttp unless
+        ``transport`` is given."""
+        if self.backend == "aiohttp":
+            kwargs.setdefault("transport", AiohttpTransport())
         http = httpx.AsyncClient(**kwargs) if self.is_async else httpx.Client(**kwargs)
         self._httpx.append(http)
         return http
@@ -154,7 +163,8 @@ class Api:
                 wire.on_response(response)
 
             http = httpx.AsyncClient(
-                event_hooks={"request": [on_request], "response": [on_response]}
+                event_hooks={"request": [on_request], "response": [on_response]},
+                transport=AiohttpTransport() if self.backend == "aiohttp" else None,
             )
         else:
             http = httpx.Client(
@@ -231,9 +241,10 @@ def wire() -> WireLog:
     return WireLog()
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async", "aiohttp"])
 async def api(request: pytest.FixtureRequest, gw: LocalGateway) -> AsyncIterator[Api]:
-    """The SDK, sync then async, on the shared gateway (``api.client``, ``api.make(...)``)."""
+    """The SDK, sync, async and async on aiohttp, on the shared gateway (``api.client``,
+    ``api.make(...)``)."""
     flavour = Api(request.param, gw)
     yield flavour
     await flavour.aclose()
@@ -261,3 +272,11 @@ def assert_no_secret() -> Callable[..., None]:
             assert key not in text, f"a key leaked into {type(exc).__name__}"
 
     return check
+
+
+@pytest.fixture(params=["async", "aiohttp"])
+async def async_api(request: pytest.FixtureRequest, gw: LocalGateway) -> AsyncIterator[Api]:
+    """The async SDK on each backend (httpx's pool, aiohttp's), for tests of the transport."""
+    flavour = Api(request.param, gw)
+    yield flavour
+    await flavour.aclose()

@@ -97,3 +97,15 @@ def test_with_options_sets_the_client_default_on_the_copy_only() -> None:
     assert client._http.fallback_models == ("b",) and same._http.fallback_models == ("b",)
     assert other._http.fallback_models == ("c", "d")
     client.close()
+
+
+def test_a_pickled_client_keeps_its_fallback_models() -> None:
+    import pickle
+
+    from meshapi import MeshAPI
+
+    client = MeshAPI(base_url="http://gw.test", api_key="rsk_x", fallback_models=["b", "c"])
+    copy = pickle.loads(pickle.dumps(client))
+    assert copy._http.fallback_models == ("b", "c")
+    client.close()
+    copy.close()

@@ -37,6 +37,11 @@ ASYNC_ONLY: Dict[Tuple[str, str], str] = {
 }
 WITHOUT_TWIN = {"AsyncRealtimeConnect"}
 RENAMED_PARAMETERS = {"async_httpx_client": "httpx_client"}
+# Parameters only the async twin has, and why.
+ASYNC_ONLY_PARAMETERS: Dict[str, str] = {
+    "http_backend": "the aiohttp transport exists for asyncio only",
+    "transport": "what builds the async client's transport (http_backend='aiohttp')",
+}
 # Protocol methods of a sync class and the ones its async twin must have instead.
 PROTOCOLS = [
     ("__enter__", "__aenter__"),
@@ -109,7 +114,9 @@ def _own_functions(cls: type, shared: Set[type]) -> Dict[str, Any]:
 def _shape(func: Any) -> List[Tuple[str, Any, Any]]:
     sig = inspect.signature(func)
     return [
-        (RENAMED_PARAMETERS.get(p.name, p.name), p.kind, p.default) for p in sig.parameters.values()
+        (RENAMED_PARAMETERS.get(p.name, p.name), p.kind, p.default)
+        for p in sig.parameters.values()
+        if p.name not in ASYNC_ONLY_PARAMETERS
     ]
 
 

@@ -45,6 +45,19 @@ def test_done_ends_the_stream_and_later_bytes_are_ignored() -> None:
     core.finish()  # no error
 
 
+def test_items_before_an_error_frame_in_the_same_chunk_arrive_before_the_error() -> None:
+    # How the bytes are cut into chunks (aiohttp hands over all it has buffered) must not lose
+    # the items that came before an in-band error.
+    core = chat_core()
+    payload = {"error": {"code": "rate_limit_exceeded", "message": "RPM hit"}}
+    items = core.feed(frame(CHUNK) + frame(CHUNK) + frame(payload) + frame(CHUNK))
+    assert [i.choices[0].delta.content for i in items] == ["Hi", "Hi"]
+    assert core.done, "the read loops stop here and call finish()"
+    with pytest.raises(RateLimitError):
+        core.finish()
+    core.finish()  # raised once
+
+
 def test_eof_before_done_raises_stream_interrupted() -> None:
     core = chat_core()
     core.feed(frame(CHUNK))
@@ -74,7 +87,7 @@ def test_inband_error_frame_raises_the_mapped_error_with_frame_request_id() -> N
         "request_id": "req_F",
     }
     with pytest.raises(RateLimitError) as info:
-        core.feed(frame(CHUNK) + frame(payload))
+        core.feed(frame(payload))
     assert (info.value.error_code, info.value.message, info.value.request_id) == (
         "rate_limit_exceeded",
         "RPM hit",
