@@ -238,6 +238,13 @@ class BaseHttpClient:
     # pickle too.
     reducer: Optional[Callable[[], Tuple[Any, ...]]] = None
 
+    def __copy__(self) -> Self:
+        # A shallow copy shares the pool (with_options); copy.copy would otherwise go through
+        # __reduce__ below and rebuild a client with a pool of its own.
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
     def __reduce__(self) -> Tuple[Any, ...]:
         if self.reducer is None:
             raise TypeError(f"{type(self).__name__} pickles only as part of a MeshAPI client")

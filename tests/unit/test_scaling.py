@@ -218,7 +218,9 @@ def _conn_key() -> Any:
         (aiohttp.ServerDisconnectedError(), False, httpx.RemoteProtocolError, True),
         (aiohttp.ServerDisconnectedError(), True, httpx.RemoteProtocolError, False),
         (aiohttp.ClientPayloadError("cut"), True, httpx.RemoteProtocolError, False),
-        (aiohttp.ClientOSError(104, "reset"), True, httpx.ReadError, False),
+        # A reset is a ReadError as on httpx, which the policy retries: _http asks it only about
+        # failures before the response headers, so a reset mid-body is never retried anyway.
+        (aiohttp.ClientOSError(104, "reset"), True, httpx.ReadError, True),
         (
             aiohttp.ClientProxyConnectionError(_conn_key(), OSError(1, "no")),
             False,
