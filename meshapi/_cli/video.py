@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .. import JobFailedError
 from .common import Context, add_common_options, command_parser, read_prompt
 from .errors import CommandError, UsageError
 
@@ -125,9 +126,9 @@ def _generate(ctx: Context) -> int:
             )
         except TimeoutError as exc:
             raise CommandError(str(exc)) from None
-    if task.status != "succeeded":
-        reason = f": {task.error.message}" if task.error else ""
-        raise CommandError(f"video task {task.id} ended {task.status}{reason}")
+        except JobFailedError as exc:  # failed, expired or cancelled
+            reason = f": {exc.reason}" if exc.reason else ""
+            raise CommandError(f"video task {created.id} ended {exc.state}{reason}") from None
     written = None
     if args.output:
         try:
