@@ -119,11 +119,12 @@ _CONNECT_TIMEOUT: Any = getattr(aiohttp, "ConnectionTimeoutError", ())
 class _ResponseStream(httpx.AsyncByteStream):
     """The body of one aiohttp response, chunk by chunk as it arrives."""
 
-    __slots__ = ("_request", "_response")
+    __slots__ = ("_finished", "_request", "_response")
 
     def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
         self._response = response
         self._request = request
+        self._finished = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         # One HTTP chunk at a time (or what has arrived of it), as httpcore hands them over: not
@@ -145,12 +146,18 @@ class _ResponseStream(httpx.AsyncByteStream):
             mapped.request = self._request
             raise mapped from exc
         # At the end: give the connection back to the pool now, not when httpx closes us.
+        self._finished = True
         self._response.release()
 
     async def aclose(self) -> None:
         # A body read to its end returns the connection to the pool; one left unread (a break,
-        # a cancelled task) closes it, since its remaining bytes would corrupt the next answer.
-        self._response.release()
+        # a cancelled task, a cap or deadline of ours) is closed at once: its remaining bytes
+        # would corrupt the next answer, and a server still sending must see the hang-up now,
+        # not when the client is closed (release() would keep such a connection open).
+        if self._finished:
+            self._response.release()
+        else:
+            self._response.close()
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
